@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright 2026 The vsvm authors
+ */
+
+/**
+ * DOC: driver core
+ *
+ * vsvm creates one platform device per virtual GPU (module parameter
+ * ``num_gpus``) and one DRM device with a render node on each. The DRM
+ * device is allocated with devm_drm_dev_alloc() inside a devres group opened
+ * on the platform device, so unloading a GPU is: unplug the DRM device,
+ * release the group, unregister the platform device.
+ *
+ * Module parameters are read once, at load; they are validated before
+ * anything is created, and a bad value fails the load with -EINVAL.
+ *
+ * Every step of the load that can fail is also a checkpoint of
+ * vsvm_inject_load_error(): with ``inject_load_error=N`` the N-th checkpoint
+ * fails the load with -ENODEV, which lets the tests walk every unwind path.
+ *
+ * Locking: module load and unload are serialised by the module loader; the
+ * array of GPUs is written only there and read by nothing else.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/platform_device.h>
+#include <linux/sizes.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <uapi/drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+#define VSVM_VRAM_MIN		SZ_16M
+#define VSVM_VRAM_MAX		(16ULL * SZ_1G)
+#define VSVM_VRAM_ALIGN		SZ_2M
+#define VSVM_MAX_CUS		32
+#define VSVM_GPU_ID_BASE	0x1000
+
+static int vsvm_num_gpus = 2;
+module_param_named(num_gpus, vsvm_num_gpus, int, 0444);
+MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs (1-8, default 2)");
+
+static int vsvm_num_cus = 4;
+module_param_named(num_cus, vsvm_num_cus, int, 0444);
+MODULE_PARM_DESC(num_cus, "Compute units per GPU (1-32, default 4)");
+
+static int vsvm_inject_load_error_at;
+module_param_named(inject_load_error, vsvm_inject_load_error_at, int, 0444);
+MODULE_PARM_DESC(inject_load_error,
+		 "Fail the N-th load checkpoint with -ENODEV (testing; 0 = off)");
+
+static u64 vsvm_vram_size = SZ_256M;
+
+static int vsvm_vram_size_set(const char *val, const struct kernel_param *kp)
+{
+	char *end;
+	u64 size = memparse(val, &end);
+
+	if (end == val || (*end && *end != '\n'))
+		return -EINVAL;
+	*(u64 *)kp->arg = size;
+	return 0;
+}
+
+static int vsvm_vram_size_get(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%llu\n", *(u64 *)kp->arg);
+}
+
+static const struct kernel_param_ops vsvm_vram_size_ops = {
+	.set = vsvm_vram_size_set,
+	.get = vsvm_vram_size_get,
+};
+
+module_param_cb(vram_size, &vsvm_vram_size_ops, &vsvm_vram_size, 0444);
+MODULE_PARM_DESC(vram_size,
+		 "VRAM per GPU, with K/M/G suffix (16M-16G, multiple of 2M, default 256M)");
+
+static struct vsvm_device *vsvm_devices[VSVM_MAX_GPUS];
+static int vsvm_load_checkpoint;
+
+/**
+ * vsvm_inject_load_error() - a checkpoint of the load sequence
+ *
+ * Counts checkpoints; the one numbered by the ``inject_load_error`` module
+ * parameter fails.
+ *
+ * Return: -ENODEV at the selected checkpoint, 0 otherwise.
+ */
+int vsvm_inject_load_error(void)
+{
+	if (++vsvm_load_checkpoint != vsvm_inject_load_error_at)
+		return 0;
+	pr_info("vsvm: injecting load error at checkpoint %d\n", vsvm_load_checkpoint);
+	return -ENODEV;
+}
+
+static bool vsvm_params_valid(void)
+{
+	if (vsvm_num_gpus < 1 || vsvm_num_gpus > VSVM_MAX_GPUS) {
+		pr_err("vsvm: num_gpus=%d out of range 1-%d\n", vsvm_num_gpus, VSVM_MAX_GPUS);
+		return false;
+	}
+	if (vsvm_num_cus < 1 || vsvm_num_cus > VSVM_MAX_CUS) {
+		pr_err("vsvm: num_cus=%d out of range 1-%d\n", vsvm_num_cus, VSVM_MAX_CUS);
+		return false;
+	}
+	if (vsvm_vram_size < VSVM_VRAM_MIN || vsvm_vram_size > VSVM_VRAM_MAX ||
+	    !IS_ALIGNED(vsvm_vram_size, VSVM_VRAM_ALIGN)) {
+		pr_err("vsvm: vram_size=%llu must be a multiple of 2M in 16M-16G\n",
+		       vsvm_vram_size);
+		return false;
+	}
+	return true;
+}
+
+static const struct drm_ioctl_desc vsvm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(VSVM_QUERY_DEVICE, vsvm_ioctl_query_device, DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(vsvm_fops);
+
+static const struct drm_driver vsvm_drm_driver = {
+	.driver_features = DRIVER_RENDER | DRIVER_GEM | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
+	.ioctls = vsvm_ioctls,
+	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
+	.fops = &vsvm_fops,
+	.name = VSVM_DRIVER_NAME,
+	.desc = VSVM_DRIVER_DESC,
+	.date = VSVM_DRIVER_DATE,
+	.major = VSVM_DRIVER_MAJOR,
+	.minor = VSVM_DRIVER_MINOR,
+};
+
+static void vsvm_hw_release(struct drm_device *drm, void *arg)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+
+	vdev->hw_ops->destroy(vdev->hw);
+}
+
+static int vsvm_hw_bringup(struct vsvm_device *vdev)
+{
+	struct vsvm_hw_config cfg = {
+		.index = vdev->index,
+		.vram_size = vsvm_vram_size,
+		.num_cus = vsvm_num_cus,
+	};
+	int ret;
+
+	ret = vsvm_inject_load_error();
+	if (ret)
+		return ret;
+
+	vdev->hw_ops = &vsvm_vhw_ops;
+	vdev->hw = vdev->hw_ops->create(&cfg);
+	if (IS_ERR(vdev->hw))
+		return PTR_ERR(vdev->hw);
+	vdev->hw_ops->caps(vdev->hw, &vdev->caps);
+
+	return drmm_add_action_or_reset(&vdev->drm, vsvm_hw_release, NULL);
+}
+
+static int vsvm_device_init(struct platform_device *pdev, unsigned int index)
+{
+	struct vsvm_device *vdev;
+	int ret;
+
+	ret = vsvm_inject_load_error();
+	if (ret)
+		return ret;
+
+	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_drm_driver, struct vsvm_device, drm);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	vdev->pdev = pdev;
+	vdev->index = index;
+	vdev->gpu_id = VSVM_GPU_ID_BASE + index;
+
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+
+	ret = vsvm_hw_bringup(vdev);
+	if (ret)
+		return ret;
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		return ret;
+
+	ret = vsvm_inject_load_error();
+	if (ret) {
+		drm_dev_unregister(&vdev->drm);
+		return ret;
+	}
+
+	vsvm_devices[index] = vdev;
+	return 0;
+}
+
+static int vsvm_gpu_create(unsigned int index)
+{
+	struct platform_device *pdev;
+	char name[16];
+	int ret;
+
+	ret = vsvm_inject_load_error();
+	if (ret)
+		return ret;
+
+	/*
+	 * A name per GPU ("vsvm0", ...) rather than one name with instance ids:
+	 * the modalias is made of the name, and libdrm tells platform devices
+	 * apart by their modalias.
+	 */
+	snprintf(name, sizeof(name), VSVM_DRIVER_NAME "%u", index);
+	pdev = platform_device_register_simple(name, PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+
+	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
+		ret = -ENOMEM;
+		goto err_unregister;
+	}
+
+	/* The group stays open: vsvm_gpu_destroy() releases it by the NULL id. */
+	ret = vsvm_device_init(pdev, index);
+	if (ret)
+		goto err_release;
+	return 0;
+
+err_release:
+	devres_release_group(&pdev->dev, NULL);
+err_unregister:
+	platform_device_unregister(pdev);
+	return ret;
+}
+
+static void vsvm_gpu_destroy(unsigned int index)
+{
+	struct vsvm_device *vdev = vsvm_devices[index];
+	struct platform_device *pdev;
+
+	if (!vdev)
+		return;
+	pdev = vdev->pdev;
+	vsvm_devices[index] = NULL;
+
+	drm_dev_unplug(&vdev->drm);
+	devres_release_group(&pdev->dev, NULL);
+	platform_device_unregister(pdev);
+}
+
+static void vsvm_gpus_destroy(void)
+{
+	int i;
+
+	for (i = VSVM_MAX_GPUS - 1; i >= 0; i--)
+		vsvm_gpu_destroy(i);
+}
+
+static int __init vsvm_init(void)
+{
+	int ret, i;
+
+	if (!vsvm_params_valid())
+		return -EINVAL;
+
+	vsvm_load_checkpoint = 0;
+	ret = vsvm_inject_load_error();
+	if (ret)
+		return ret;
+
+	for (i = 0; i < vsvm_num_gpus; i++) {
+		ret = vsvm_gpu_create(i);
+		if (ret) {
+			vsvm_gpus_destroy();
+			return ret;
+		}
+	}
+	pr_info("vsvm: %d GPUs, %llu MiB VRAM and %d compute units each\n",
+		vsvm_num_gpus, vsvm_vram_size >> 20, vsvm_num_cus);
+	return 0;
+}
+
+static void __exit vsvm_exit(void)
+{
+	vsvm_gpus_destroy();
+}
+
+module_init(vsvm_init);
+module_exit(vsvm_exit);
+
+MODULE_AUTHOR("The vsvm authors");
+MODULE_DESCRIPTION("vsvm: virtual GPU with shared virtual memory");
+MODULE_LICENSE("GPL");
