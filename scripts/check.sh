@@ -22,8 +22,25 @@ make -s -C tools >&2
 make -s -C igt-tests >&2
 echo "check.sh: built in $(( $(date +%s) - t0 ))s" >&2
 
+# Host-side self-tests of the machinery the verdict rests on: the splat
+# scanner and the IGT-style harness.
+host_pass=0 host_fail=0
+if [ "$mode" = check ]; then
+	for t in "scripts/selftest/check-splats.sh" "make -s -C igt-tests selftest"; do
+		if $t > "build/selftest.log" 2>&1; then
+			host_pass=$((host_pass + 1))
+			echo "  host@${t##*/} pass"
+		else
+			host_fail=$((host_fail + 1))
+			echo "  host@${t##*/} fail"
+			tail -n 20 build/selftest.log
+		fi
+	done
+fi
+
 out=build/$mode
 rm -rf "$out"
+
 bins=()
 case "$mode" in
 check)
@@ -48,8 +65,8 @@ if [ "$mode" = demo ]; then
 	exit $vmrc
 fi
 
-pass=$(grep -c '^@@TEST-RESULT .* pass ' "$out/results.log" || true)
-fail=$(grep -c '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" || true)
+pass=$(( $(grep -c '^@@TEST-RESULT .* pass ' "$out/results.log" || true) + host_pass ))
+fail=$(( $(grep -c '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" || true) + host_fail ))
 skip=$(grep -c '^@@TEST-RESULT .* skip ' "$out/results.log" || true)
 grep '^@@TEST-RESULT' "$out/results.log" | sed 's/^@@TEST-RESULT /  /'
 if [ "$fail" -gt 0 ]; then

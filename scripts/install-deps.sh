@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs=(
-	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils zstd kmod rsync
+	build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils zstd kmod rsync patch
 	perl python3 pkg-config git
 	linux-source-6.12 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static

@@ -6,8 +6,9 @@
 #   scripts/kernel.sh debug|perf      prints the build directory on stdout
 #
 # The build is cached outside the clone, keyed by the source package version and
-# a hash of everything that decides the .config (fragments, the driver's Kconfig,
-# this script), so only the first run of a given configuration pays for it.
+# a hash of everything that decides the kernel (fragments, the driver's Kconfig,
+# scripts/kernel-patches, this script), so only the first run of a given
+# configuration pays for it; older builds of the same flavour are removed.
 # Cache root: $VSVM_CACHE, else /var/cache/vsvm when writable, else ~/.cache/vsvm.
 set -euo pipefail
 
@@ -20,8 +21,9 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 [ -f "$tarball" ] || { echo "kernel.sh: $tarball missing (scripts/install-deps.sh)" >&2; exit 1; }
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+patches=("$top"/scripts/kernel-patches/*.patch)
 key=$(cat "$frag/common.config" "$frag/$flavour.config" "$top/drivers/gpu/drm/vsvm/Kconfig" \
-	"$0" | sha256sum | cut -c1-12)
+	"${patches[@]}" "$0" | sha256sum | cut -c1-12)
 
 if [ -n "${VSVM_CACHE:-}" ]; then
 	cache=$VSVM_CACHE
@@ -50,6 +52,11 @@ mkdir -p "$dir"
 	tar -C "$dir" -xf "$tarball"
 	mv "$dir/linux-source-6.12" "$dir/src"
 	src=$dir/src
+
+	# Fixes for core-kernel bugs the tests run into (each patch says which).
+	for p in "${patches[@]}"; do
+		patch -d "$src" -p1 --no-backup-if-mismatch < "$p"
+	done
 
 	# In-tree integration of the driver's Kconfig, so that DRM_VSVM=m selects the
 	# DRM helpers (TTM, buddy, scheduler, exec) that have no prompt of their own.
@@ -91,4 +98,7 @@ done
 make -C "$dir/src" O="$dir/build" -s kernelrelease > "$dir/release" 2>>"$log"
 echo "kernel.sh: $flavour kernel $(cat "$dir/release") built in $(( $(date +%s) - start ))s" >&2
 touch "$dir/.done"
+for old in "$cache"/kernel-*-"$flavour"-*; do
+	case "$old" in "$dir"|"$dir.log") ;; *) rm -rf "$old";; esac
+done
 echo "$dir"

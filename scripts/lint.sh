@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make lint: checkpatch --strict over the driver and the uAPI header, kernel-doc
-# warnings, and a W=1 + sparse (C=2) build with warnings as errors, against the
+# warnings (plus scripts/check-kerneldoc.py: every non-static function and
+# struct documented, a DOC: overview per file), and a W=1 + sparse (C=2) build with warnings as errors, against the
 # debug test kernel. Every one must report zero.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,7 @@ grep -E 'ERROR|WARNING|CHECK' build/checkpatch.log || echo "  clean"
 
 echo "== kernel-doc"
 "$src/scripts/kernel-doc" -none -Wall "${files[@]}" > build/kerneldoc.log 2>&1 || true
+scripts/check-kerneldoc.py "${files[@]}" >> build/kerneldoc.log 2>&1 || true
 if [ -s build/kerneldoc.log ]; then cat build/kerneldoc.log; fail=1; else echo "  clean"; fi
 
 echo "== W=1 and sparse (C=2)"

@@ -70,7 +70,7 @@ depmod -b "$stage" "$release"
 
 copy_libs() {
 	local f=$1 lib
-	ldd "$f" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+	{ ldd "$f" 2>/dev/null || true; } | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
 		[ -e "$lib" ] || continue
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"

@@ -5,6 +5,7 @@
 # Usage: run-tests.sh [PATTERN]   (PATTERN as for --run-subtest, default all)
 pattern=${1:-*}
 per_test_timeout=${VSVM_TEST_TIMEOUT:-300}
+export IGT_PLAIN_OUTPUT=1
 pass=0; fail=0; skip=0
 
 for bin in /tests/vsvm_*; do

@@ -68,13 +68,13 @@ static int list_add_vsvm(struct node_list *list, const char *path)
 }
 
 /*
- * Add the vsvm render nodes drmGetDevices2() reports. *@complete tells whether
- * that list can be trusted: not when it has no vsvm node or a platform one
- * (libdrm may skip or fold those, see vsvm_enumerate()). 0 or -errno.
+ * Add the vsvm render nodes drmGetDevices2() reports. *@complete is false when
+ * it reported none, so that the caller falls back to scanning /dev/dri (a
+ * libdrm that cannot parse a platform device skips it). 0 or -errno.
  */
 static int list_drm_devices(struct node_list *list, bool *complete)
 {
-	bool found = false, platform = false;
+	bool found = false;
 	drmDevicePtr *devs;
 	int n, i, ret = 0;
 
@@ -98,12 +98,9 @@ static int list_drm_devices(struct node_list *list, bool *complete)
 		if (!(devs[i]->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
 		ret = list_add_vsvm(list, devs[i]->nodes[DRM_NODE_RENDER]);
-		if (list->count > before) {
-			found = true;
-			platform |= devs[i]->bustype == DRM_BUS_PLATFORM;
-		}
+		found |= list->count > before;
 	}
-	*complete = found && !platform;
+	*complete = found;
 
 	drmFreeDevices(devs, n);
 	free(devs);

@@ -30,10 +30,11 @@ extern "C" {
  * @paths: filled with up to @max render-node paths, sorted by node number
  * @max: capacity of @paths (may be 0, @paths then unused)
  *
- * Uses drmGetDevices2() and keeps the devices whose driver name is "vsvm".
- * libdrm folds platform devices that share a MODALIAS (all vsvm GPUs) into
- * one entry and may not list platform devices at all, so when drmGetDevices2
- * reports no vsvm node or a platform one, /dev/dri/renderD* is scanned too.
+ * Uses drmGetDevices2() and keeps the devices whose driver name is "vsvm"
+ * (each vsvm GPU is a platform device with a modalias of its own, which
+ * libdrm needs to tell them apart). A libdrm that cannot parse platform
+ * devices lists none: when drmGetDevices2() reports no vsvm node,
+ * /dev/dri/renderD* is scanned instead.
  * Return: number of vsvm devices found (may exceed @max), or -errno
  * (-EACCES when none was found but some render node could not be opened
  * for lack of permission).

@@ -135,7 +135,6 @@ static const struct drm_driver vsvm_drm_driver = {
 	.fops = &vsvm_fops,
 	.name = VSVM_DRIVER_NAME,
 	.desc = VSVM_DRIVER_DESC,
-	.date = VSVM_DRIVER_DATE,
 	.major = VSVM_DRIVER_MAJOR,
 	.minor = VSVM_DRIVER_MINOR,
 };

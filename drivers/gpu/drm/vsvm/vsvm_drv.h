@@ -12,7 +12,6 @@
 
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU with shared virtual memory"
-#define VSVM_DRIVER_DATE	"20261121"
 #define VSVM_DRIVER_MAJOR	1
 #define VSVM_DRIVER_MINOR	0
 
