@@ -104,23 +104,6 @@ static bool sysfs_write(const char *path, const char *value)
 	return ret == len;
 }
 
-static bool sysfs_read(const char *path, char *buf, int len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return true;
-}
-
 static void failslab_set(const char *attr, const char *value)
 {
 	char path[256];
@@ -134,7 +117,7 @@ static long long failslab_get(const char *attr)
 	char path[256], buf[64];
 
 	snprintf(path, sizeof(path), FAILSLAB_DIR "/%s", attr);
-	igt_assert_f(sysfs_read(path, buf, sizeof(buf)), "reading %s: %m\n", path);
+	igt_assert_f(vt_read_file(path, buf, sizeof(buf)), "reading %s: %m\n", path);
 	return strtoll(buf, NULL, 0);
 }
 
@@ -145,7 +128,7 @@ static void failslab_save(void)
 
 	for (i = 0; i < ARRAY_SIZE(failslab_attrs); i++) {
 		snprintf(path, sizeof(path), FAILSLAB_DIR "/%s", failslab_attrs[i]);
-		igt_assert_f(sysfs_read(path, failslab_saved[i], sizeof(failslab_saved[i])),
+		igt_assert_f(vt_read_file(path, failslab_saved[i], sizeof(failslab_saved[i])),
 			     "reading %s: %m\n", path);
 	}
 	failslab_is_saved = true;

@@ -75,13 +75,11 @@ int vt_wait_render_count(int expected, int timeout_ms)
 
 /* ---- parameters ---------------------------------------------------------------- */
 
-bool vt_read_param(const char *name, char *buf, int len)
+bool vt_read_file(const char *path, char *buf, int len)
 {
-	char path[256];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), VT_PARAM_DIR "/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -93,6 +91,14 @@ bool vt_read_param(const char *name, char *buf, int len)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return true;
+}
+
+bool vt_read_param(const char *name, char *buf, int len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), VT_PARAM_DIR "/%s", name);
+	return vt_read_file(path, buf, len);
 }
 
 long long vt_param_ll(const char *name)

@@ -43,6 +43,8 @@ int vt_scan_render_nodes(char paths[][VSVM_PATH_MAX], int max);
 /* Poll until vt_scan_render_nodes() sees @expected nodes; returns the last count. */
 int vt_wait_render_count(int expected, int timeout_ms);
 
+/* Read a small sysfs/debugfs file into @buf, trailing newline and blanks removed. */
+bool vt_read_file(const char *path, char *buf, int len);
 /* Read /sys/module/vsvm/parameters/@name; false when unreadable. */
 bool vt_read_param(const char *name, char *buf, int len);
 /* The parameter as a number, or -1 when unreadable. */
