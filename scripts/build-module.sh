@@ -16,5 +16,7 @@ out=$(cd "$out" && pwd)
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '*.cmd' --exclude '*.mod*' \
 	--exclude '.*' --include 'Kbuild' \
 	"$top/drivers" "$top/include" "$top/Kbuild" "$out/src/"
-make -C "$kbuild" M="$out/src" CONFIG_DRM_VSVM=m W=1 "$@" modules >&2
+quiet=-s
+[ -z "${VSVM_KBUILD_VERBOSE:-}" ] || quiet=""
+make $quiet -C "$kbuild" M="$out/src" CONFIG_DRM_VSVM=m W=1 "$@" modules >&2
 echo "$out/src/drivers/gpu/drm/vsvm/vsvm.ko"

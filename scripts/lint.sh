@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make lint: checkpatch --strict over the driver and the uAPI header, kernel-doc
 # warnings (plus scripts/check-kerneldoc.py: every non-static function and
-# struct documented, a DOC: overview per file), and a W=1 + sparse (C=2) build with warnings as errors, against the
-# debug test kernel. Every one must report zero.
+# struct documented, a DOC: overview per file), a W=1 + sparse (C=2) build
+# with warnings as errors against the debug test kernel, and the IGT doc
+# blocks of the tests against their subtests. Every one must report zero.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -26,11 +27,26 @@ if [ -s build/kerneldoc.log ]; then cat build/kerneldoc.log; fail=1; else echo "
 
 echo "== W=1 and sparse (C=2)"
 rm -rf build/lint
-if ! scripts/build-module.sh "$kdir/build" build/lint C=2 KCFLAGS=-Werror \
+if ! VSVM_KBUILD_VERBOSE=1 scripts/build-module.sh "$kdir/build" build/lint C=2 KCFLAGS=-Werror \
 	> /dev/null 2> build/sparse.log; then
 	fail=1
 fi
-if grep -E 'warning:|error:' build/sparse.log; then fail=1; else echo "  clean"; fi
+nc=$(ls drivers/gpu/drm/vsvm/*.c | wc -l)
+if [ "$(grep -c '^  CHECK' build/sparse.log)" -ne "$nc" ]; then
+	echo "  sparse did not check all $nc files"; fail=1
+elif grep -E 'warning:|error:' build/sparse.log; then
+	fail=1
+else
+	echo "  clean"
+fi
+
+echo "== IGT doc blocks vs --list-subtests"
+if make -s -C tools >/dev/null && make -s -C igt-tests doccheck > build/doccheck.log 2>&1; then
+	echo "  clean"
+else
+	cat build/doccheck.log
+	fail=1
+fi
 
 if [ $fail -ne 0 ]; then
 	echo "lint: FAILED"
