@@ -86,15 +86,11 @@ MODULE_PARM_DESC(vram_size,
 static struct vsvm_device *vsvm_devices[VSVM_MAX_GPUS];
 static int vsvm_load_checkpoint;
 
-/**
- * vsvm_inject_load_error() - a checkpoint of the load sequence
- *
- * Counts checkpoints; the one numbered by the ``inject_load_error`` module
- * parameter fails.
- *
- * Return: -ENODEV at the selected checkpoint, 0 otherwise.
+/*
+ * A checkpoint of the load sequence: counts checkpoints and fails the one
+ * numbered by the inject_load_error parameter with -ENODEV.
  */
-int vsvm_inject_load_error(void)
+static int vsvm_inject_load_error(void)
 {
 	if (++vsvm_load_checkpoint != vsvm_inject_load_error_at)
 		return 0;

@@ -48,8 +48,6 @@ static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 	return container_of(drm, struct vsvm_device, drm);
 }
 
-int vsvm_inject_load_error(void);
-
 int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file *file);
 
 #endif /* __VSVM_DRV_H__ */
