@@ -60,6 +60,15 @@
  * SUBTEST: concurrent-query
  * Description: Processes and threads query every GPU concurrently, through
  *              shared and freshly opened files, and always get the same answer.
+ *
+ * SUBTEST: features
+ * Description: The DRM core features of every GPU: DRM_IOCTL_GET_CAP reports
+ *              DRM_CAP_SYNCOBJ and DRM_CAP_SYNCOBJ_TIMELINE as 1 and a KMS-only
+ *              capability as unsupported (EOPNOTSUPP, no DRIVER_MODESET);
+ *              DRM_IOCTL_GEM_CLOSE of a handle that does not exist fails with
+ *              EINVAL (DRIVER_GEM is on: EOPNOTSUPP otherwise); the render node
+ *              refuses primary-node ioctls (SET_MASTER, DROP_MASTER, GET_MAGIC,
+ *              SET_CLIENT_CAP, GEM_FLINK, MODE_GETRESOURCES) with EACCES.
  */
 
 #include <pthread.h>
@@ -431,6 +440,70 @@ static void test_concurrent_query(void)
 		check_still_works(fds[i], i);
 }
 
+static void test_features(void)
+{
+	static const struct {
+		uint64_t cap;
+		const char *name;
+	} caps[] = {
+		{ DRM_CAP_SYNCOBJ, "DRM_CAP_SYNCOBJ" },
+		{ DRM_CAP_SYNCOBJ_TIMELINE, "DRM_CAP_SYNCOBJ_TIMELINE" },
+	};
+	static const uint32_t gem_handles[] = { 0, 1, 2, 0x7fffffff, 0xffffffff };
+	struct drm_mode_card_res res;
+	struct drm_set_client_cap client_cap;
+	struct drm_gem_flink flink;
+	struct drm_gem_close gem_close;
+	struct drm_get_cap get_cap;
+	struct drm_auth auth;
+	unsigned int c;
+	int i, ret;
+
+	for (i = 0; i < num_gpus; i++) {
+		/* drm_getcap(): answered for every driver */
+		for (c = 0; c < ARRAY_SIZE(caps); c++) {
+			memset(&get_cap, 0, sizeof(get_cap));
+			get_cap.capability = caps[c].cap;
+			get_cap.value = 0xdead;
+			ret = raw_ioctl(fds[i], DRM_IOCTL_GET_CAP, &get_cap);
+			igt_assert_f(ret == 0, "GPU %d: GET_CAP %s: %s\n", i, caps[c].name,
+				     strerror(-ret));
+			igt_assert_f(get_cap.value == 1, "GPU %d: %s = %llu\n", i, caps[c].name,
+				     (unsigned long long)get_cap.value);
+		}
+		/* drm_getcap(): other caps need DRIVER_MODESET */
+		memset(&get_cap, 0, sizeof(get_cap));
+		get_cap.capability = DRM_CAP_DUMB_BUFFER;
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_GET_CAP, &get_cap), -EOPNOTSUPP);
+
+		/* drm_gem_close_ioctl() -> drm_gem_handle_delete(): no such object */
+		for (c = 0; c < ARRAY_SIZE(gem_handles); c++) {
+			memset(&gem_close, 0, sizeof(gem_close));
+			gem_close.handle = gem_handles[c];
+			igt_assert_f(raw_ioctl(fds[i], DRM_IOCTL_GEM_CLOSE, &gem_close) == -EINVAL,
+				     "GPU %d: GEM_CLOSE of handle %#x not rejected with EINVAL\n",
+				     i, gem_handles[c]);
+		}
+
+		/* drm_ioctl_permit(): no DRM_RENDER_ALLOW on a render node */
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_SET_MASTER, NULL), -EACCES);
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_DROP_MASTER, NULL), -EACCES);
+		memset(&auth, 0, sizeof(auth));
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_GET_MAGIC, &auth), -EACCES);
+		memset(&client_cap, 0, sizeof(client_cap));
+		client_cap.capability = DRM_CLIENT_CAP_UNIVERSAL_PLANES;
+		client_cap.value = 1;
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_SET_CLIENT_CAP, &client_cap), -EACCES);
+		memset(&flink, 0, sizeof(flink));
+		flink.handle = 1;
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_GEM_FLINK, &flink), -EACCES);
+		memset(&res, 0, sizeof(res));
+		igt_assert_eq(raw_ioctl(fds[i], DRM_IOCTL_MODE_GETRESOURCES, &res), -EACCES);
+
+		check_still_works(fds[i], i);
+	}
+}
+
 igt_main
 {
 	igt_fixture
@@ -483,6 +556,10 @@ igt_main
 	igt_describe("Concurrent queries from processes and threads stay consistent.");
 	igt_subtest("concurrent-query")
 		test_concurrent_query();
+
+	igt_describe("Syncobj and GEM are on, KMS is off, primary-node ioctls are refused.");
+	igt_subtest("features")
+		test_features();
 
 	igt_fixture
 		close_all();
