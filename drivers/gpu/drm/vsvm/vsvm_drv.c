@@ -23,6 +23,8 @@
  * array of GPUs is written only there and read by nothing else.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -94,23 +96,23 @@ static int vsvm_inject_load_error(void)
 {
 	if (++vsvm_load_checkpoint != vsvm_inject_load_error_at)
 		return 0;
-	pr_info("vsvm: injecting load error at checkpoint %d\n", vsvm_load_checkpoint);
+	pr_info("injecting load error at checkpoint %d\n", vsvm_load_checkpoint);
 	return -ENODEV;
 }
 
 static bool vsvm_params_valid(void)
 {
 	if (vsvm_num_gpus < 1 || vsvm_num_gpus > VSVM_MAX_GPUS) {
-		pr_err("vsvm: num_gpus=%d out of range 1-%d\n", vsvm_num_gpus, VSVM_MAX_GPUS);
+		pr_err("num_gpus=%d out of range 1-%d\n", vsvm_num_gpus, VSVM_MAX_GPUS);
 		return false;
 	}
 	if (vsvm_num_cus < 1 || vsvm_num_cus > VSVM_MAX_CUS) {
-		pr_err("vsvm: num_cus=%d out of range 1-%d\n", vsvm_num_cus, VSVM_MAX_CUS);
+		pr_err("num_cus=%d out of range 1-%d\n", vsvm_num_cus, VSVM_MAX_CUS);
 		return false;
 	}
 	if (vsvm_vram_size < VSVM_VRAM_MIN || vsvm_vram_size > VSVM_VRAM_MAX ||
 	    !IS_ALIGNED(vsvm_vram_size, VSVM_VRAM_ALIGN)) {
-		pr_err("vsvm: vram_size=%llu must be a multiple of 2M in 16M-16G\n",
+		pr_err("vram_size=%llu must be a multiple of 2M in 16M-16G\n",
 		       vsvm_vram_size);
 		return false;
 	}
@@ -282,7 +284,7 @@ static int __init vsvm_init(void)
 			return ret;
 		}
 	}
-	pr_info("vsvm: %d GPUs, %llu MiB VRAM and %d compute units each\n",
+	pr_info("%d GPUs, %llu MiB VRAM and %d compute units each\n",
 		vsvm_num_gpus, vsvm_vram_size >> 20, vsvm_num_cus);
 	return 0;
 }
