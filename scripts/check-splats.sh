@@ -7,6 +7,6 @@ pattern+='possible circular locking|possible recursive locking|inconsistent lock
 pattern+='DEBUG_LOCKS_WARN_ON|suspicious RCU usage|INFO: trying to register non-static key|'
 pattern+='unreferenced object|blocked for more than|rcu_.*detected stall|rcu: INFO:|'
 pattern+='soft lockup|hard LOCKUP|list_add corruption|list_del corruption|'
-pattern+='kernel BUG at|refcount_t:'
+pattern+='kernel BUG at|refcount_t:|kmemleak: Kernel memory leak detector disabled|kmemleak: Memory pool empty'
 grep -E -A 20 "$pattern" && exit 1
 exit 0

@@ -73,6 +73,11 @@ if [ "$fail" -gt 0 ]; then
 	echo "Failed subtests (output in $out/results.log):"
 	grep '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" | sed 's/^@@TEST-RESULT /  /'
 fi
+# The debug kernel's leak check must have run, or a leak would pass unseen.
+if [ "$flavour" = debug ] && ! grep -q '^@@VSVM-KMEMLEAK-BEGIN' "$out/guest.log"; then
+	echo "check.sh: the guest did not run its kmemleak scan"
+	vmrc=1
+fi
 if [ $vmrc -ne 0 ]; then
 	echo "check.sh: the VM run failed (splat, timeout or guest error): see $out/"
 	fail=$((fail + 1))

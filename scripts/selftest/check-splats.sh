@@ -45,6 +45,8 @@ rcu-stall|[   99.1] rcu: INFO: rcu_preempt self-detected stall on CPU
 soft-lockup|[   99.1] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [vsvm_core:131]
 panic|[   99.1] Kernel panic - not syncing: Fatal exception
 list|[   99.1] list_add corruption. prev->next should be next (ffffffff9b427260)
+kmemleak-off|[   99.1] kmemleak: Kernel memory leak detector disabled
+kmemleak-pool|[   99.1] kmemleak: Memory pool empty, consider increasing CONFIG_DEBUG_KMEMLEAK_MEM_POOL_SIZE
 EOF_SPLATS
 
 echo "check-splats: $pass passed, $fail failed"
