@@ -1386,6 +1386,19 @@ static void *waiter_fn(void *arg)
 	return NULL;
 }
 
+/* Start one binary waiter on @handle of @fd and return once it is asleep in the wait. */
+static void start_waiter(struct waiter *w, int fd, uint32_t handle)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->handle = handle;
+	atomic_store(&waiters_ready, 0);
+	igt_assert_eq(pthread_create(&w->thread, NULL, waiter_fn, w), 0);
+	while (atomic_load(&waiters_ready) < 1)
+		usleep(1000);
+	wait_task_sleeping(w->tid);
+}
+
 struct signaller {
 	pthread_t thread;
 	int fd;
@@ -1664,14 +1677,7 @@ static void test_close_with_waiters(void)
 		f = open_gpu(i);
 		h = create(f, 0);
 		objfd = export_syncobj_fd(f, h);
-		memset(&w, 0, sizeof(w));
-		w.fd = f;
-		w.handle = h;
-		atomic_store(&waiters_ready, 0);
-		igt_assert_eq(pthread_create(&w.thread, NULL, waiter_fn, &w), 0);
-		while (atomic_load(&waiters_ready) < 1)
-			usleep(1000);
-		wait_task_sleeping(w.tid);
+		start_waiter(&w, f, h);
 		vsvm_close(f); /* the ioctl in progress holds the file */
 		hg = import_syncobj_fd(g, objfd);
 		igt_assert_eq(signal1(g, hg), 0);
@@ -1685,14 +1691,7 @@ static void test_close_with_waiters(void)
 		f = open_gpu(i);
 		h = create(f, 0);
 		objfd = export_syncobj_fd(f, h);
-		memset(&w, 0, sizeof(w));
-		w.fd = f;
-		w.handle = h;
-		atomic_store(&waiters_ready, 0);
-		igt_assert_eq(pthread_create(&w.thread, NULL, waiter_fn, &w), 0);
-		while (atomic_load(&waiters_ready) < 1)
-			usleep(1000);
-		wait_task_sleeping(w.tid);
+		start_waiter(&w, f, h);
 		destroy(f, h); /* the wait holds a reference to the syncobj */
 		igt_assert_eq(wait1(f, h, 0, 0), -ENOENT);
 		hg = import_syncobj_fd(f, objfd);

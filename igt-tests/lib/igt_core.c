@@ -1087,6 +1087,15 @@ void __igt_skip_check(const char *file, int line, const char *func, const char *
 		 func, file, line, check, buf ? buf : "", err_str);
 }
 
+/* The errno and the caller's message that follow an assertion or abort line. */
+static void log_failure_details(const char *domain, int err, const char *f, va_list args)
+{
+	if (err)
+		igt_log(domain, IGT_LOG_CRITICAL, "Last errno: %i, %s\n", err, strerror(err));
+	if (f)
+		igt_vlog(domain, IGT_LOG_CRITICAL, f, args);
+}
+
 void __igt_fail_assert(const char *domain, const char *file, int line, const char *func,
 		       const char *assertion, const char *f, ...)
 {
@@ -1096,14 +1105,9 @@ void __igt_fail_assert(const char *domain, const char *file, int line, const cha
 	igt_log(domain, IGT_LOG_CRITICAL, "Test assertion failure function %s, file %s:%i:\n",
 		func, file, line);
 	igt_log(domain, IGT_LOG_CRITICAL, "Failed assertion: %s\n", assertion);
-	if (err)
-		igt_log(domain, IGT_LOG_CRITICAL, "Last errno: %i, %s\n", err, strerror(err));
-
-	if (f) {
-		va_start(args, f);
-		igt_vlog(domain, IGT_LOG_CRITICAL, f, args);
-		va_end(args);
-	}
+	va_start(args, f);
+	log_failure_details(domain, err, f, args);
+	va_end(args);
 
 	print_backtrace();
 	igt_fail(IGT_EXIT_FAILURE);
@@ -1130,14 +1134,9 @@ void __igt_abort(const char *domain, const char *file, int line, const char *fun
 	igt_log(domain, IGT_LOG_CRITICAL, "Test abort in function %s, file %s:%i:\n", func,
 		file, line);
 	igt_log(domain, IGT_LOG_CRITICAL, "abort condition: %s\n", expression);
-	if (err)
-		igt_log(domain, IGT_LOG_CRITICAL, "Last errno: %i, %s\n", err, strerror(err));
-
-	if (f) {
-		va_start(args, f);
-		igt_vlog(domain, IGT_LOG_CRITICAL, f, args);
-		va_end(args);
-	}
+	va_start(args, f);
+	log_failure_details(domain, err, f, args);
+	va_end(args);
 
 	igt_kill_children(SIGKILL);
 	print_backtrace();
