@@ -74,5 +74,6 @@ fail=$(grep -c '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" || true
 skip=$(grep -c '^@@TEST-RESULT .* skip ' "$out/results.log" || true)
 [ $rc -eq 0 ] || fail=$((fail + 1))
 [ $((pass + fail)) -gt 0 ] || fail=$((fail + 1))
-echo "stock $release: $pass passed, $fail failed, $skip skipped"
+echo "stock kernel $release:"
+echo "stock: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
