@@ -9,6 +9,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 kdir=$(scripts/kernel.sh debug)
+mkdir -p build
 src=$kdir/src
 files=(drivers/gpu/drm/vsvm/*.[ch] include/uapi/drm/vsvm_drm.h)
 fail=0
