@@ -55,7 +55,7 @@ demo)
 esac
 
 vmrc=0
-VSVM_TESTS=$pattern scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
+scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
 	--modroot "$kdir/modroot" --release "$release" --module "$ko" "${bins[@]}" \
 	--script <(echo "export VSVM_TESTS='$pattern'"; cat "$script") --out "$out" \
 	--modprobe vsvm --timeout "${VSVM_TIMEOUT:-2400}" || vmrc=$?

@@ -105,8 +105,8 @@ fi
 
 # --- boot ----------------------------------------------------------------------
 rm -f "$out/console.log" "$out/results.raw"
-cmdline="console=ttyS0,115200 panic=-1 oops=panic_off rdinit=/init"
-cmdline="$cmdline kasan.fault=report hung_task_panic=0 $append"
+cmdline="console=ttyS0,115200 panic=-1 rdinit=/init"
+cmdline="$cmdline kasan.fault=report $append"
 echo "vm-run.sh: booting $release ($accel, $mem, timeout ${timeout}s)" >&2
 start=$(date +%s)
 set +e

@@ -770,11 +770,16 @@ static void common_init(int *argc, char **argv)
 			ret = -1;
 			goto out;
 		case OPT_RUN_DYNAMIC_SUBTEST:
+		case OPT_DEVICE:
+			/* a filter that is ignored would run what was not asked for */
+			igt_warn("--%s is not supported by this harness\n",
+				 c == OPT_DEVICE ? "device" : "dynamic-subtest");
+			ret = -2;
+			goto out;
 		case OPT_INTERACTIVE_DEBUG:
 		case OPT_SKIP_CRC:
 		case OPT_TRACE_OOPS:
-		case OPT_DEVICE:
-			break; /* accepted for compatibility, no effect */
+			break; /* hints that change nothing here: accepted, no effect */
 		default:
 			print_usage(true);
 			ret = -2;

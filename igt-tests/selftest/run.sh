@@ -190,6 +190,14 @@ expect_rc 0
 count_out 2 '^Subtest '
 not_started pass-b
 
+run st_results --dynamic-subtest 'x'
+expect_rc 79
+count_out 0 '^Subtest '
+
+run st_results --device 'sys:/sys/devices/platform/vsvm0'
+expect_rc 79
+count_out 0 '^Subtest '
+
 run st_results --run-subtest 'skip-on,pass-a'
 expect_rc 0
 count_out 2 '^Subtest '
