@@ -28,12 +28,36 @@ extern "C" {
 
 /* Incompatible uAPI changes bump the major version, compatible additions the minor */
 #define VSVM_UAPI_VERSION_MAJOR		1
-#define VSVM_UAPI_VERSION_MINOR		0
+#define VSVM_UAPI_VERSION_MINOR		1
 
 #define DRM_VSVM_QUERY_DEVICE		0x00
+#define DRM_VSVM_GEM_CREATE		0x01
+#define DRM_VSVM_GEM_MMAP_OFFSET	0x02
+#define DRM_VSVM_VM_BIND		0x03
+#define DRM_VSVM_VM_UNBIND		0x04
+#define DRM_VSVM_QUEUE_CREATE		0x05
+#define DRM_VSVM_QUEUE_DESTROY		0x06
+#define DRM_VSVM_DISPATCH		0x07
+#define DRM_VSVM_QUEUE_STATUS		0x08
 
 #define DRM_IOCTL_VSVM_QUERY_DEVICE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY_DEVICE, struct drm_vsvm_query_device)
+#define DRM_IOCTL_VSVM_GEM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_CREATE, struct drm_vsvm_gem_create)
+#define DRM_IOCTL_VSVM_GEM_MMAP_OFFSET \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GEM_MMAP_OFFSET, struct drm_vsvm_gem_mmap_offset)
+#define DRM_IOCTL_VSVM_VM_BIND \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_BIND, struct drm_vsvm_vm_bind)
+#define DRM_IOCTL_VSVM_VM_UNBIND \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_UNBIND, struct drm_vsvm_vm_unbind)
+#define DRM_IOCTL_VSVM_QUEUE_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUEUE_CREATE, struct drm_vsvm_queue_create)
+#define DRM_IOCTL_VSVM_QUEUE_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_QUEUE_DESTROY, struct drm_vsvm_queue_destroy)
+#define DRM_IOCTL_VSVM_DISPATCH \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_DISPATCH, struct drm_vsvm_dispatch)
+#define DRM_IOCTL_VSVM_QUEUE_STATUS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUEUE_STATUS, struct drm_vsvm_queue_status)
 
 /* Page sizes the GPU page table can map (bits of drm_vsvm_query_device.page_sizes) */
 #define VSVM_PAGE_SIZE_4K		0x1000ULL
@@ -68,6 +92,241 @@ struct drm_vsvm_query_device {
 	__u32 va_bits;
 	/** @reserved: in, must be 0 */
 	__u32 reserved;
+	/** @vram_used: out, bytes of VRAM allocated to buffer objects now */
+	__u64 vram_used;
+	/** @gtt_used: out, bytes of system memory (GTT) held by buffer objects now */
+	__u64 gtt_used;
+	/** @evictions: out, buffer objects evicted from VRAM since load */
+	__u64 evictions;
+};
+
+/* drm_vsvm_gem_create.domain: where the object lives */
+#define VSVM_GEM_DOMAIN_VRAM		0x1U
+#define VSVM_GEM_DOMAIN_GTT		0x2U
+
+/**
+ * struct drm_vsvm_gem_create - create a buffer object
+ *
+ * A VRAM object is placed in VRAM, evicting other VRAM objects to GTT if
+ * VRAM is full; it fails with -ENOMEM only when nothing can be evicted. It
+ * may later be evicted to GTT itself; its GPU bindings and CPU mappings
+ * follow it. A GTT object lives in system pages. The content starts zeroed.
+ * The object is freed when its last handle is closed (DRM_IOCTL_GEM_CLOSE)
+ * and its last binding and mapping are gone.
+ */
+struct drm_vsvm_gem_create {
+	/** @size: in, bytes, non-zero, a multiple of 4 KiB (-EINVAL otherwise) */
+	__u64 size;
+	/** @domain: in, exactly one VSVM_GEM_DOMAIN_* (-EINVAL otherwise) */
+	__u32 domain;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @handle: out, GEM handle */
+	__u32 handle;
+	/** @pad: in, must be 0 */
+	__u32 pad;
+};
+
+/**
+ * struct drm_vsvm_gem_mmap_offset - fake offset for mmap() of a buffer object
+ *
+ * mmap() of the render node at @offset maps the object (MAP_SHARED).
+ * -ENOENT for an unknown handle.
+ */
+struct drm_vsvm_gem_mmap_offset {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @offset: out, offset to pass to mmap() */
+	__u64 offset;
+};
+
+/* drm_vsvm_vm_bind.flags */
+#define VSVM_BIND_READ_ONLY		0x1U
+
+/**
+ * struct drm_vsvm_vm_bind - map part of a buffer object into the GPU VM
+ *
+ * Each open file of a render node has its own GPU VM. The binding maps
+ * [@bo_offset, @bo_offset + @size) of the object at [@va, @va + @size),
+ * readable, writable and atomic unless VSVM_BIND_READ_ONLY. Errors: -EINVAL
+ * for unaligned (4 KiB) @va, @bo_offset or @size, a zero @size, a range past
+ * the object or past the VA space; -ENOENT for an unknown handle; -EEXIST if
+ * the range overlaps an existing binding.
+ */
+struct drm_vsvm_vm_bind {
+	/** @handle: in, GEM handle */
+	__u32 handle;
+	/** @flags: in, VSVM_BIND_* */
+	__u32 flags;
+	/** @va: in, GPU virtual address */
+	__u64 va;
+	/** @bo_offset: in, offset into the object */
+	__u64 bo_offset;
+	/** @size: in, bytes */
+	__u64 size;
+};
+
+/**
+ * struct drm_vsvm_vm_unbind - remove a binding
+ *
+ * [@va, @va + @size) must be exactly one binding (-ENOENT otherwise). When
+ * the ioctl returns, no compute unit can reach the memory through it.
+ */
+struct drm_vsvm_vm_unbind {
+	/** @va: in, GPU virtual address of the binding */
+	__u64 va;
+	/** @size: in, its size */
+	__u64 size;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @pad: in, must be 0 */
+	__u32 pad;
+};
+
+/* drm_vsvm_queue_create.flags: faults are fatal, the GPU does not retry */
+#define VSVM_QUEUE_NO_RETRY		0x1U
+
+/**
+ * struct drm_vsvm_queue_create - create a compute queue on the file's VM
+ *
+ * By default a faulting access stalls its wave while the driver services
+ * the fault (retry mode); with VSVM_QUEUE_NO_RETRY every fault stops the
+ * queue. -ENOSPC when the file has VSVM_MAX_QUEUES queues.
+ */
+struct drm_vsvm_queue_create {
+	/** @flags: in, VSVM_QUEUE_* */
+	__u32 flags;
+	/** @queue_id: out, non-zero id for this file */
+	__u32 queue_id;
+};
+
+#define VSVM_MAX_QUEUES			64
+
+/**
+ * struct drm_vsvm_queue_destroy - destroy a queue
+ *
+ * Work still queued or running is aborted; its out-fences signal with an
+ * error. -ENOENT for an unknown id.
+ */
+struct drm_vsvm_queue_destroy {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @pad: in, must be 0 */
+	__u32 pad;
+};
+
+/* Built-in kernels. Elements are __u64; every address is a GPU VA, 8-byte aligned. */
+/* FILL: args[0] = dst, args[1] = value. dst[i] = value. */
+#define VSVM_KERNEL_FILL		0
+/* COPY: args[0] = dst, args[1] = src. dst[i] = src[i]. */
+#define VSVM_KERNEL_COPY		1
+/* CHECKSUM: args[0] = src, args[1] = out. *out = sum of src[i] (mod 2^64). */
+#define VSVM_KERNEL_CHECKSUM		2
+/*
+ * VERIFY: args[0] = src, args[1] = seed, args[2] = step, args[3] = out.
+ * *out = number of i with src[i] != seed + i * step.
+ */
+#define VSVM_KERNEL_VERIFY		3
+/*
+ * ATOMIC_ADD: args[0] = counters, args[1] = value, args[2] = number of
+ * counters n (0 means 1). Work item i atomically adds value to counters[i % n].
+ */
+#define VSVM_KERNEL_ATOMIC_ADD		4
+/*
+ * POINTER_CHASE: args[0] = head, args[1] = steps, args[2] = out; grid 1.
+ * Nodes are { __u64 next; __u64 value; }: visits up to steps nodes from head,
+ * stopping at next == 0, and writes the sum of their values to *out.
+ */
+#define VSVM_KERNEL_POINTER_CHASE	5
+/* GATHER: args[0] = dst, args[1] = src, args[2] = idx. dst[i] = src[idx[i]]. */
+#define VSVM_KERNEL_GATHER		6
+/* SCATTER: args[0] = dst, args[1] = src, args[2] = idx. dst[idx[i]] = src[i]. */
+#define VSVM_KERNEL_SCATTER		7
+/* TRIAD: args[0] = a, args[1] = b, args[2] = c, args[3] = s. a[i] = b[i] + s * c[i]. */
+#define VSVM_KERNEL_TRIAD		8
+
+/* Largest grid a dispatch accepts */
+#define VSVM_MAX_GRID			(1ULL << 32)
+
+/* drm_vsvm_sync.flags: signal the syncobj when the dispatch completes (else wait on it) */
+#define VSVM_SYNC_SIGNAL		0x1U
+
+/**
+ * struct drm_vsvm_sync - a syncobj the dispatch waits on or signals
+ */
+struct drm_vsvm_sync {
+	/** @handle: in, syncobj handle */
+	__u32 handle;
+	/** @flags: in, VSVM_SYNC_* */
+	__u32 flags;
+	/** @point: in, timeline point, 0 for a binary syncobj */
+	__u64 point;
+};
+
+#define VSVM_MAX_SYNCS			64
+
+/**
+ * struct drm_vsvm_dispatch - run a built-in kernel on a queue
+ *
+ * The dispatch waits for every wait syncobj's fence, runs after the
+ * queue's earlier dispatches, and its completion fence is installed in every
+ * signal syncobj. The fence signals with an error when the dispatch faulted
+ * (-EFAULT), timed out (-ETIME) or was cancelled (-ECANCELED). Errors:
+ * -ENOENT for an unknown queue or syncobj, -ECANCELED if the queue is in
+ * error, -EINVAL for an unknown kernel, a zero or too large grid, unaligned
+ * addresses, POINTER_CHASE with a grid other than 1, or more than
+ * VSVM_MAX_SYNCS syncs.
+ */
+struct drm_vsvm_dispatch {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @kernel: in, VSVM_KERNEL_* */
+	__u32 kernel;
+	/** @grid: in, number of work items */
+	__u64 grid;
+	/** @args: in, kernel arguments */
+	__u64 args[6];
+	/** @syncs: in, user pointer to an array of &struct drm_vsvm_sync */
+	__u64 syncs;
+	/** @num_syncs: in, entries in @syncs */
+	__u32 num_syncs;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+};
+
+/* drm_vsvm_queue_status.state */
+#define VSVM_QUEUE_STATE_ACTIVE		0
+/* a fault stopped the queue; fault_va and fault_access tell which */
+#define VSVM_QUEUE_STATE_FAULTED	1
+/* a dispatch timed out and the queue was reset */
+#define VSVM_QUEUE_STATE_RESET		2
+
+/* drm_vsvm_queue_status.fault_access */
+#define VSVM_ACCESS_READ		0x1U
+#define VSVM_ACCESS_WRITE		0x2U
+#define VSVM_ACCESS_ATOMIC		0x4U
+
+/**
+ * struct drm_vsvm_queue_status - state of a queue
+ *
+ * A queue that faulted or was reset stays in that state; its later
+ * dispatches fail with -ECANCELED. -ENOENT for an unknown id.
+ */
+struct drm_vsvm_queue_status {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @state: out, VSVM_QUEUE_STATE_* */
+	__u32 state;
+	/** @fault_va: out, faulting GPU VA when FAULTED */
+	__u64 fault_va;
+	/** @fault_access: out, VSVM_ACCESS_* of the faulting access */
+	__u32 fault_access;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+	/** @completed: out, dispatches completed successfully */
+	__u64 completed;
 };
 
 #if defined(__cplusplus)

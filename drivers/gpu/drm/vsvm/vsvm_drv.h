@@ -5,9 +5,14 @@
 #ifndef __VSVM_DRV_H__
 #define __VSVM_DRV_H__
 
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 
+#include "vsvm_mem.h"
+#include "vsvm_sdma.h"
 #include "vsvm_vhw.h"
 
 #define VSVM_DRIVER_NAME	"vsvm"
@@ -26,6 +31,12 @@
  * @hw_ops: how the driver talks to the GPU
  * @hw: the GPU instance behind @hw_ops
  * @caps: what the GPU reported at bring-up
+ * @mem: TTM device, VRAM manager and usage counters (vsvm_mem.c)
+ * @sdma: copy-engine scheduler (vsvm_sdma.c)
+ * @vms: VM id -> &struct vsvm_vm, for routing faults; ids from 1
+ * @queues: hardware queue id -> &struct vsvm_queue, for routing faults;
+ *	ids from 1, unique across the files of this GPU
+ * @ih_work: drains the interrupt ring (vsvm_ih.c)
  */
 struct vsvm_device {
 	struct drm_device drm;
@@ -35,6 +46,23 @@ struct vsvm_device {
 	const struct vsvm_hw_ops *hw_ops;
 	struct vsvm_hw *hw;
 	struct vsvm_hw_caps caps;
+	struct vsvm_mem mem;
+	struct vsvm_sdma sdma;
+	struct xarray vms;
+	struct xarray queues;
+	struct work_struct ih_work;
+};
+
+/**
+ * struct vsvm_file - per open file of a render node
+ * @vdev: the GPU
+ * @vm: the file's GPU VM
+ * @queues: user queue id -> &struct vsvm_queue; ids from 1
+ */
+struct vsvm_file {
+	struct vsvm_device *vdev;
+	struct vsvm_vm *vm;
+	struct xarray queues;
 };
 
 /**
@@ -48,6 +76,21 @@ static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 	return container_of(drm, struct vsvm_device, drm);
 }
 
+/**
+ * to_vsvm_file() - the vsvm state of a DRM file
+ * @file: DRM file of a vsvm render node
+ *
+ * Return: the &struct vsvm_file stored in @file at open.
+ */
+static inline struct vsvm_file *to_vsvm_file(struct drm_file *file)
+{
+	return file->driver_priv;
+}
+
+extern unsigned int vsvm_job_timeout_ms;
+
 int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file *file);
+
+void vsvm_debugfs_init(struct vsvm_device *vdev);
 
 #endif /* __VSVM_DRV_H__ */
