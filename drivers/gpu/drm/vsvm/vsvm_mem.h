@@ -18,6 +18,7 @@
 
 struct drm_device;
 struct drm_file;
+struct drm_printer;
 struct vsvm_device;
 
 /**
@@ -28,8 +29,8 @@ struct vsvm_device;
  */
 struct vsvm_vram_mgr {
 	struct ttm_resource_manager manager;
-	struct drm_buddy mm;
-	struct mutex lock;
+	struct gpu_buddy mm;
+	struct mutex lock; /* protects @mm */
 };
 
 /**
@@ -76,6 +77,7 @@ static inline struct vsvm_bo *to_vsvm_bo(struct ttm_buffer_object *tbo)
 
 int vsvm_mem_init(struct vsvm_device *vdev);
 void vsvm_mem_usage(struct vsvm_device *vdev, u64 *vram_used, u64 *gtt_used);
+void vsvm_mem_print(struct vsvm_device *vdev, struct drm_printer *p);
 
 int vsvm_bo_create(struct vsvm_device *vdev, u64 size, u32 domain, struct vsvm_bo **bo);
 struct vsvm_bo *vsvm_bo_lookup(struct drm_file *file, u32 handle);
@@ -85,5 +87,26 @@ int vsvm_bo_ptes(struct vsvm_bo *bo, u64 offset, unsigned int n, u64 *ptes);
 
 int vsvm_ioctl_gem_create(struct drm_device *drm, void *data, struct drm_file *file);
 int vsvm_ioctl_gem_mmap_offset(struct drm_device *drm, void *data, struct drm_file *file);
+
+/**
+ * struct vsvm_vram_cursor - walks the VRAM behind a range of a VRAM resource
+ * @mm: the buddy allocator the blocks come from
+ * @block: buddy block the cursor is in
+ * @start: VRAM offset of the cursor
+ * @size: contiguous bytes from @start, at most @remaining
+ * @remaining: bytes left in the walk, @size included
+ */
+struct vsvm_vram_cursor {
+	struct gpu_buddy *mm;
+	struct gpu_buddy_block *block;
+	u64 start;
+	u64 size;
+	u64 remaining;
+};
+
+int vsvm_vram_mgr_init(struct vsvm_device *vdev);
+void vsvm_vram_cursor_first(struct vsvm_vram_mgr *mgr, struct ttm_resource *res,
+			    u64 offset, u64 size, struct vsvm_vram_cursor *cur);
+void vsvm_vram_cursor_next(struct vsvm_vram_cursor *cur, u64 size);
 
 #endif /* __VSVM_MEM_H__ */

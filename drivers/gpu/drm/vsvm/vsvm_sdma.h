@@ -6,6 +6,7 @@
 #define __VSVM_SDMA_H__
 
 #include <linux/atomic.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -25,7 +26,7 @@ struct vsvm_hw_copy_desc;
 struct vsvm_fence_ctx {
 	u64 context;
 	atomic64_t seqno;
-	spinlock_t lock;
+	spinlock_t lock; /* of the fences */
 	const char *name;
 };
 
@@ -37,11 +38,14 @@ struct dma_fence *vsvm_fence_create(struct vsvm_fence_ctx *ctx);
  * @sched: drm_sched instance of the copy engine
  * @entity: the kernel's scheduler entity feeding @sched
  * @fences: timeline of the hardware fences of copy jobs
+ * @lock: makes arming a job and pushing it to @entity one step, so that
+ *	jobs reach the engine in the order of their fences
  */
 struct vsvm_sdma {
 	struct drm_gpu_scheduler sched;
 	struct drm_sched_entity entity;
 	struct vsvm_fence_ctx fences;
+	struct mutex lock; /* job arm + push */
 };
 
 int vsvm_sdma_init(struct vsvm_device *vdev);
