@@ -55,7 +55,7 @@ struct vsvm_queue {
 	struct drm_sched_entity entity;
 	struct vsvm_fence_ctx fences;
 	struct list_head vm_link;
-	spinlock_t status_lock;
+	spinlock_t status_lock; /* state, fault_va, fault_access */
 	u32 state;
 	u64 fault_va;
 	u32 fault_access;

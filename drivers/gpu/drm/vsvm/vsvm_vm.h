@@ -45,18 +45,24 @@ struct vsvm_binding {
  * @hw: the hardware VM
  * @vmid: id in &vsvm_device.vms and in fault entries
  * @ref: reference count; the file and each queue hold one
- * @lock: protects @bindings, @queues and the page-table writes
+ * @lock: protects @bindings, @queues, @suspend_depth and the page-table
+ *	writes; also serialises the hardware operations of the VM's queues
  * @bindings: interval tree of &struct vsvm_binding
  * @queues: &struct vsvm_queue.vm_link of the VM's queues
+ * @suspend_depth: buffer-object moves in progress that suspended the VM's
+ *	queues (one per binding of the moving object); a queue created
+ *	meanwhile is suspended as many times, so that every resume matches a
+ *	suspend
  */
 struct vsvm_vm {
 	struct vsvm_device *vdev;
 	struct vsvm_hw_vm *hw;
 	u32 vmid;
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock; /* tree, queues, page tables, queue ops */
 	struct rb_root_cached bindings;
 	struct list_head queues;
+	unsigned int suspend_depth;
 };
 
 struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev);
