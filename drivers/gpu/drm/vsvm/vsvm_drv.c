@@ -19,6 +19,13 @@
  * vsvm_inject_load_error(): with ``inject_load_error=N`` the N-th checkpoint
  * fails the load with -ENODEV, which lets the tests walk every unwind path.
  *
+ * A GPU comes up in this order, and goes down in the reverse order through
+ * DRM-managed actions: the hardware (vsvm_vhw_*), the copy-engine scheduler
+ * (vsvm_sdma.c), the TTM device with its VRAM manager (vsvm_mem.c), debugfs,
+ * then the DRM device is registered. Each open file gets its own GPU VM
+ * (vsvm_vm.c) and its own queues (vsvm_queue.c); closing the file destroys
+ * its queues first, then its bindings, then the VM.
+ *
  * Locking: module load and unload are serialised by the module loader; the
  * array of GPUs is written only there and read by nothing else.
  */
@@ -38,6 +45,8 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_queue.h"
+#include "vsvm_vm.h"
 
 #define VSVM_VRAM_MIN		SZ_16M
 #define VSVM_VRAM_MAX		(16ULL * SZ_1G)
@@ -57,6 +66,23 @@ static int vsvm_inject_load_error_at;
 module_param_named(inject_load_error, vsvm_inject_load_error_at, int, 0444);
 MODULE_PARM_DESC(inject_load_error,
 		 "Fail the N-th load checkpoint with -ENODEV (testing; 0 = off)");
+
+/* Read when a queue is created: a queue keeps the timeout it was created with. */
+unsigned int vsvm_job_timeout_ms = 10000;
+
+static int vsvm_job_timeout_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 3600 * MSEC_PER_SEC);
+}
+
+static const struct kernel_param_ops vsvm_job_timeout_ops = {
+	.set = vsvm_job_timeout_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(job_timeout_ms, &vsvm_job_timeout_ops, &vsvm_job_timeout_ms, 0644);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Dispatch timeout in ms (1-3600000) for queues created from now on (default 10000)");
 
 static u64 vsvm_vram_size = SZ_256M;
 
@@ -121,13 +147,54 @@ static bool vsvm_params_valid(void)
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_QUERY_DEVICE, vsvm_ioctl_query_device, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_GEM_CREATE, vsvm_ioctl_gem_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_GEM_MMAP_OFFSET, vsvm_ioctl_gem_mmap_offset, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_BIND, vsvm_ioctl_vm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_UNBIND, vsvm_ioctl_vm_unbind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_QUEUE_CREATE, vsvm_ioctl_queue_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_QUEUE_DESTROY, vsvm_ioctl_queue_destroy, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_DISPATCH, vsvm_ioctl_dispatch, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_QUEUE_STATUS, vsvm_ioctl_queue_status, DRM_RENDER_ALLOW),
 };
+
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile;
+
+	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	if (!vfile)
+		return -ENOMEM;
+	vfile->vdev = to_vsvm_device(drm);
+	xa_init_flags(&vfile->queues, XA_FLAGS_ALLOC1);
+	vfile->vm = vsvm_vm_create(vfile->vdev);
+	if (IS_ERR(vfile->vm)) {
+		int ret = PTR_ERR(vfile->vm);
+
+		kfree(vfile);
+		return ret;
+	}
+	file->driver_priv = vfile;
+	return 0;
+}
+
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile = to_vsvm_file(file);
+
+	vsvm_queues_file_fini(vfile);
+	vsvm_vm_unbind_all(vfile->vm);
+	vsvm_vm_put(vfile->vm);
+	xa_destroy(&vfile->queues);
+	kfree(vfile);
+}
 
 DEFINE_DRM_GEM_FOPS(vsvm_fops);
 
 static const struct drm_driver vsvm_drm_driver = {
 	.driver_features = DRIVER_RENDER | DRIVER_GEM | DRIVER_SYNCOBJ |
 			   DRIVER_SYNCOBJ_TIMELINE,
+	.open = vsvm_open,
+	.postclose = vsvm_postclose,
 	.ioctls = vsvm_ioctls,
 	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
 	.fops = &vsvm_fops,
@@ -141,7 +208,11 @@ static void vsvm_hw_release(struct drm_device *drm, void *arg)
 {
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 
+	/* No queue is left, so nothing raises the interrupt that queues the work. */
+	cancel_work_sync(&vdev->ih_work);
 	vdev->hw_ops->destroy(vdev->hw);
+	xa_destroy(&vdev->queues);
+	xa_destroy(&vdev->vms);
 }
 
 static int vsvm_hw_bringup(struct vsvm_device *vdev)
@@ -150,6 +221,9 @@ static int vsvm_hw_bringup(struct vsvm_device *vdev)
 		.index = vdev->index,
 		.vram_size = vsvm_vram_size,
 		.num_cus = vsvm_num_cus,
+		.dev = vdev->drm.dev,
+		.irq = vsvm_ih_irq,
+		.irq_data = vdev,
 	};
 	int ret;
 
@@ -157,6 +231,9 @@ static int vsvm_hw_bringup(struct vsvm_device *vdev)
 	if (ret)
 		return ret;
 
+	xa_init_flags(&vdev->vms, XA_FLAGS_ALLOC1);
+	xa_init_flags(&vdev->queues, XA_FLAGS_ALLOC1);
+	INIT_WORK(&vdev->ih_work, vsvm_ih_work);
 	vdev->hw_ops = &vsvm_vhw_ops;
 	vdev->hw = vdev->hw_ops->create(&cfg);
 	if (IS_ERR(vdev->hw))
@@ -190,6 +267,15 @@ static int vsvm_device_init(struct platform_device *pdev, unsigned int index)
 	if (ret)
 		return ret;
 
+	ret = vsvm_inject_load_error() ?: vsvm_sdma_init(vdev);
+	if (ret)
+		return ret;
+
+	ret = vsvm_inject_load_error() ?: vsvm_mem_init(vdev);
+	if (ret)
+		return ret;
+
+	vsvm_debugfs_init(vdev);
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
 		return ret;

@@ -42,5 +42,7 @@ int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file 
 	args->page_sizes = vdev->caps.page_sizes;
 	args->vram_size = vdev->caps.vram_size;
 	args->va_bits = vdev->caps.va_bits;
+	vsvm_mem_usage(vdev, &args->vram_used, &args->gtt_used);
+	args->evictions = atomic64_read(&vdev->mem.evictions);
 	return 0;
 }
