@@ -32,8 +32,9 @@
  *              sysfs and show up in the device query of every GPU.
  *
  * SUBTEST: invalid-params
- * Description: Out-of-range num_gpus, vram_size and num_cus make finit_module
- *              fail with EINVAL and leave no module and no device behind.
+ * Description: Out-of-range num_gpus, vram_size, num_cus and job_timeout_ms
+ *              make finit_module fail with EINVAL and leave no module and no
+ *              device behind; job_timeout_ms cannot be set to 0 at run time.
  *
  * SUBTEST: inject-load-error
  * Description: inject_load_error=N for N=1,2,... fails the load with ENODEV at
@@ -317,9 +318,10 @@ static void test_invalid_params(void)
 		"num_gpus=0", "num_gpus=9",
 		"vram_size=0", "vram_size=3M", "vram_size=17G",
 		"num_cus=0", "num_cus=33",
+		"job_timeout_ms=0", "job_timeout_ms=3600001",
 	};
 	unsigned int i;
-	int ret;
+	int fd, ret;
 
 	unload_checked();
 	for (i = 0; i < ARRAY_SIZE(invalid); i++) {
@@ -329,6 +331,15 @@ static void test_invalid_params(void)
 		check_nothing_left(invalid[i]);
 	}
 	restore_default_checked();
+
+	/* The timeout can change at run time, but not to 0. */
+	fd = open("/sys/module/vsvm/parameters/job_timeout_ms", O_WRONLY);
+	igt_assert_f(fd >= 0, "job_timeout_ms: %s\n", strerror(errno));
+	ret = write(fd, "0", 1);
+	igt_assert_f(ret < 0 && errno == EINVAL, "writing 0 to job_timeout_ms: %d (%s)\n",
+		     ret, strerror(errno));
+	close(fd);
+	igt_assert_eq(vt_param_ll("job_timeout_ms"), 10000);
 }
 
 static void test_inject_load_error(void)

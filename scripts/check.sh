@@ -48,7 +48,7 @@ check)
 	script=scripts/guest/check.sh
 	;;
 demo)
-	bins+=(--bin tools/vsvm-info/vsvm-info)
+	bins+=(--bin tools/vsvm-info/vsvm-info --bin tools/vsvm-demo/vsvm-demo)
 	script=scripts/guest/demo.sh
 	;;
 *) echo "check.sh: unknown mode $mode" >&2; exit 2;;

@@ -10,10 +10,17 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include <xf86drm.h>
 
 #include "igt_core.h"
 #include "vsvm_test.h"
@@ -337,4 +344,580 @@ void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_param
 	igt_assert_eq_u32(q->flags, 0);
 	igt_assert_eq_u32(q->pad, 0);
 	igt_assert_eq_u32(q->reserved, 0);
+}
+
+/* ==== classic GPU ==================================================================== */
+
+#define MSEC_NS 1000000LL
+
+int64_t vt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* ---- GPUs ------------------------------------------------------------------------- */
+
+int vt_require_gpus(char paths[][VSVM_PATH_MAX], int max, int min)
+{
+	int n = vt_scan_render_nodes(paths, max);
+
+	igt_require_f(n > 0, "no vsvm render node (is the vsvm module loaded?)\n");
+	igt_require_f(n >= min, "%d vsvm GPUs, the test needs %d\n", n, min);
+	return n < max ? n : max;
+}
+
+int vt_open(const char *path)
+{
+	int fd = vsvm_open_path(path);
+
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(-fd));
+	return fd;
+}
+
+/* ---- GPU VAs and buffer objects ---------------------------------------------------- */
+
+static atomic_ullong va_next = VT_VA_BASE;
+
+uint64_t vt_va_alloc(uint64_t size)
+{
+	uint64_t span = (size + VT_HUGE_SIZE - 1) / VT_HUGE_SIZE * VT_HUGE_SIZE;
+	uint64_t va;
+
+	/* one unused 2 MiB guard range after each allocation */
+	va = atomic_fetch_add(&va_next, span + VT_HUGE_SIZE);
+	igt_assert_f(va + span <= VT_VA_END, "test GPU VA space exhausted\n");
+	return va;
+}
+
+uint32_t vt_gem_create(int fd, uint64_t size, uint32_t domain)
+{
+	uint32_t handle = 0;
+	int ret = vsvm_gem_create(fd, size, domain, &handle);
+
+	igt_assert_f(ret == 0, "GEM_CREATE of %llu bytes in %s: %s\n", (unsigned long long)size,
+		     vt_domain_name(domain), strerror(-ret));
+	igt_assert_neq_u32(handle, 0);
+	return handle;
+}
+
+void vt_gem_close(int fd, uint32_t handle)
+{
+	int ret = vsvm_gem_close(fd, handle);
+
+	igt_assert_f(ret == 0, "GEM_CLOSE of handle %u: %s\n", handle, strerror(-ret));
+}
+
+void *vt_gem_mmap(int fd, uint32_t handle, uint64_t size)
+{
+	void *p = vsvm_gem_mmap(fd, handle, size, PROT_READ | PROT_WRITE);
+
+	igt_assert_f(p, "mmap of %llu bytes of handle %u: %m\n", (unsigned long long)size, handle);
+	return p;
+}
+
+void vt_bind(int fd, uint32_t handle, uint64_t va, uint64_t bo_offset, uint64_t size,
+	     uint32_t flags)
+{
+	int ret = vsvm_vm_bind(fd, handle, va, bo_offset, size, flags);
+
+	igt_assert_f(ret == 0, "VM_BIND of handle %u [%#llx +%#llx) at %#llx flags %#x: %s\n",
+		     handle, (unsigned long long)bo_offset, (unsigned long long)size,
+		     (unsigned long long)va, flags, strerror(-ret));
+}
+
+void vt_unbind(int fd, uint64_t va, uint64_t size)
+{
+	int ret = vsvm_vm_unbind(fd, va, size);
+
+	igt_assert_f(ret == 0, "VM_UNBIND of [%#llx +%#llx): %s\n", (unsigned long long)va,
+		     (unsigned long long)size, strerror(-ret));
+}
+
+void vt_bo_create(struct vt_bo *bo, int fd, uint64_t size, uint32_t domain, unsigned int flags)
+{
+	memset(bo, 0, sizeof(*bo));
+	bo->fd = fd;
+	bo->size = size;
+	bo->domain = domain;
+	bo->handle = vt_gem_create(fd, size, domain);
+	if (!(flags & VT_BO_NO_MAP))
+		bo->map = vt_gem_mmap(fd, bo->handle, size);
+	if (!(flags & VT_BO_NO_BIND)) {
+		bo->va = vt_va_alloc(size);
+		vt_bind(fd, bo->handle, bo->va, 0, size,
+			flags & VT_BO_READ_ONLY ? VSVM_BIND_READ_ONLY : 0);
+	}
+}
+
+void vt_bo_destroy(struct vt_bo *bo)
+{
+	if (bo->map)
+		igt_assert_eq(munmap(bo->map, bo->size), 0);
+	if (bo->va)
+		vt_unbind(bo->fd, bo->va, bo->size);
+	if (bo->handle)
+		vt_gem_close(bo->fd, bo->handle);
+	bo->map = NULL;
+	bo->va = 0;
+	bo->handle = 0;
+}
+
+const char *vt_domain_name(uint32_t domain)
+{
+	switch (domain) {
+	case VSVM_GEM_DOMAIN_VRAM:
+		return "vram";
+	case VSVM_GEM_DOMAIN_GTT:
+		return "gtt";
+	default:
+		return "invalid-domain";
+	}
+}
+
+/* ---- data ------------------------------------------------------------------------- */
+
+uint64_t vt_rand64(uint64_t seed, uint64_t i)
+{
+	/* splitmix64 of (seed, i) */
+	uint64_t z = seed * 0x9e3779b97f4a7c15ULL + (i + 1) * 0xbf58476d1ce4e5b9ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void vt_fill_rand(uint64_t *p, uint64_t n, uint64_t seed)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = vt_rand64(seed, i);
+}
+
+void vt_fill_pattern(uint64_t *p, uint64_t n, uint64_t seed, uint64_t step)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = seed + i * step;
+}
+
+void vt_check_pattern(const uint64_t *p, uint64_t n, uint64_t seed, uint64_t step,
+		      const char *what)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		igt_assert_f(p[i] == seed + i * step, "%s[%llu] = %#llx, expected %#llx\n", what,
+			     (unsigned long long)i, (unsigned long long)p[i],
+			     (unsigned long long)(seed + i * step));
+}
+
+void vt_check_value(const uint64_t *p, uint64_t n, uint64_t value, const char *what)
+{
+	vt_check_pattern(p, n, value, 0, what);
+}
+
+/* ---- queues ------------------------------------------------------------------------ */
+
+uint32_t vt_queue_create(int fd, uint32_t flags)
+{
+	uint32_t id = 0;
+	int ret = vsvm_queue_create(fd, flags, &id);
+
+	igt_assert_f(ret == 0, "QUEUE_CREATE flags %#x: %s\n", flags, strerror(-ret));
+	igt_assert_neq_u32(id, 0);
+	return id;
+}
+
+void vt_queue_destroy(int fd, uint32_t queue_id)
+{
+	int ret = vsvm_queue_destroy(fd, queue_id);
+
+	igt_assert_f(ret == 0, "QUEUE_DESTROY of queue %u: %s\n", queue_id, strerror(-ret));
+}
+
+void vt_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *st)
+{
+	int ret = vsvm_queue_status(fd, queue_id, st);
+
+	igt_assert_f(ret == 0, "QUEUE_STATUS of queue %u: %s\n", queue_id, strerror(-ret));
+	igt_debug("queue %u: state %u completed %llu fault_va %#llx access %#x\n", queue_id,
+		  st->state, (unsigned long long)st->completed,
+		  (unsigned long long)st->fault_va, st->fault_access);
+	igt_assert_eq_u32(st->queue_id, queue_id);
+	igt_assert_eq_u32(st->flags, 0);
+}
+
+void vt_wait_completed(int fd, uint32_t queue_id, uint64_t n)
+{
+	struct drm_vsvm_queue_status st;
+	int64_t end = vt_now_ns() + 2000 * MSEC_NS;
+
+	for (;;) {
+		vt_queue_status(fd, queue_id, &st);
+		if (st.completed >= n || vt_now_ns() > end)
+			break;
+		usleep(1000);
+	}
+	igt_assert_eq_u64(st.completed, n);
+}
+
+/* ---- syncobjs and dispatches ------------------------------------------------------------ */
+
+uint32_t vt_syncobj(int fd, uint32_t flags)
+{
+	uint32_t h = 0;
+	int ret = vsvm_syncobj_create(fd, flags, &h);
+
+	igt_assert_f(ret == 0, "syncobj create: %s\n", strerror(-ret));
+	igt_assert_neq_u32(h, 0);
+	return h;
+}
+
+void vt_syncobj_destroy(int fd, uint32_t handle)
+{
+	igt_assert_eq(vsvm_syncobj_destroy(fd, handle), 0);
+}
+
+int vt_syncobj_wait(int fd, uint32_t handle, int timeout_ms)
+{
+	int ret = vsvm_syncobj_wait(fd, &handle, 1, vsvm_abs_timeout_ns(timeout_ms * MSEC_NS), 0);
+
+	igt_assert_f(ret == 0 || ret == -ETIME, "wait on syncobj %u: %s\n", handle,
+		     strerror(-ret));
+	return ret;
+}
+
+int vt_fence_status(int fd, uint32_t handle)
+{
+	int status = 0, ret;
+
+	ret = vsvm_syncobj_fence_status(fd, handle, &status);
+	igt_assert_f(ret == 0, "fence status of syncobj %u: %s\n", handle, strerror(-ret));
+	return status;
+}
+
+int vt_fence_wait_status(int fd, uint32_t handle)
+{
+	int ret = vt_syncobj_wait(fd, handle, VT_DISPATCH_TIMEOUT_MS);
+
+	igt_assert_f(ret == 0, "dispatch did not complete within %d ms\n", VT_DISPATCH_TIMEOUT_MS);
+	return vt_fence_status(fd, handle);
+}
+
+int __vt_dispatch_signal(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+			 const uint64_t *args, uint32_t *out)
+{
+	struct drm_vsvm_sync sync = { .handle = vt_syncobj(fd, 0), .flags = VSVM_SYNC_SIGNAL };
+	int ret;
+
+	ret = vsvm_dispatch(fd, queue_id, kernel, grid, args, &sync, 1);
+	if (ret) {
+		vt_syncobj_destroy(fd, sync.handle);
+		return ret;
+	}
+	*out = sync.handle;
+	return 0;
+}
+
+uint32_t vt_dispatch_signal(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+			    const uint64_t *args)
+{
+	uint32_t h = 0;
+	int ret = __vt_dispatch_signal(fd, queue_id, kernel, grid, args, &h);
+
+	igt_assert_f(ret == 0, "dispatch of %s (grid %llu) on queue %u: %s\n",
+		     vsvm_kernel_name(kernel), (unsigned long long)grid, queue_id, strerror(-ret));
+	return h;
+}
+
+int __vt_run(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid, const uint64_t *args)
+{
+	uint32_t h = vt_dispatch_signal(fd, queue_id, kernel, grid, args);
+	int status = vt_fence_wait_status(fd, h);
+
+	vt_syncobj_destroy(fd, h);
+	igt_assert_f(status != 0, "a completed dispatch has a pending fence\n");
+	return status < 0 ? status : 0;
+}
+
+void vt_run(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid, const uint64_t *args)
+{
+	int ret = __vt_run(fd, queue_id, kernel, grid, args);
+
+	igt_assert_f(ret == 0, "%s (grid %llu) on queue %u failed on the GPU: %s\n",
+		     vsvm_kernel_name(kernel), (unsigned long long)grid, queue_id, strerror(-ret));
+}
+
+uint64_t vt_gpu_checksum(int fd, uint32_t queue_id, uint64_t src, uint64_t n, uint64_t out_va,
+			 volatile uint64_t *out)
+{
+	*out = 0xbad0bad0bad0bad0ULL;
+	vt_run(fd, queue_id, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ src, out_va });
+	return *out;
+}
+
+uint64_t vt_gpu_verify(int fd, uint32_t queue_id, uint64_t src, uint64_t n, uint64_t seed,
+		       uint64_t step, uint64_t out_va, volatile uint64_t *out)
+{
+	*out = 0xbad0bad0bad0bad0ULL;
+	vt_run(fd, queue_id, VSVM_KERNEL_VERIFY, n, (uint64_t[6]){ src, seed, step, out_va });
+	return *out;
+}
+
+/* ---- query and debugfs ---------------------------------------------------------------- */
+
+void vt_query(int fd, struct drm_vsvm_query_device *q)
+{
+	int ret = vsvm_query_device(fd, q);
+
+	igt_assert_f(ret == 0, "QUERY_DEVICE: %s\n", strerror(-ret));
+	igt_debug("vram_used %llu gtt_used %llu evictions %llu\n",
+		  (unsigned long long)q->vram_used, (unsigned long long)q->gtt_used,
+		  (unsigned long long)q->evictions);
+}
+
+bool vt_wait_usage(int fd, uint64_t vram, uint64_t gtt, int timeout_ms,
+		   struct drm_vsvm_query_device *q)
+{
+	int64_t end = vt_now_ns() + timeout_ms * MSEC_NS;
+
+	for (;;) {
+		vt_query(fd, q);
+		if (q->vram_used == vram && q->gtt_used == gtt)
+			return true;
+		if (vt_now_ns() > end)
+			return false;
+		usleep(5000);
+	}
+}
+
+bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value)
+{
+	const char *node = strrchr(path, '/');
+	char file[128], buf[4096], *p;
+	size_t klen = strlen(key);
+	int minor;
+
+	if (!node || sscanf(node, "/renderD%d", &minor) != 1)
+		return false;
+	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/vsvm_mem", minor);
+	if (!vt_read_file(file, buf, sizeof(buf)))
+		return false;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char *end;
+
+		if (strncmp(p, key, klen) || p[klen] != ':')
+			continue;
+		errno = 0;
+		*value = strtoull(p + klen + 1, &end, 0);
+		return !errno && end != p + klen + 1;
+	}
+	return false;
+}
+
+/* ---- module parameters and reloads ------------------------------------------------------- */
+
+bool vt_write_param(const char *name, const char *value)
+{
+	char path[256];
+	ssize_t len = strlen(value), ret;
+	int fd;
+
+	snprintf(path, sizeof(path), VT_PARAM_DIR "/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ret = write(fd, value, len);
+	close(fd);
+	return ret == len;
+}
+
+static char saved_job_timeout[32];
+
+void vt_restore_job_timeout(void)
+{
+	if (!saved_job_timeout[0])
+		return;
+	if (!vt_write_param(VT_PARAM_JOB_TIMEOUT, saved_job_timeout))
+		igt_warn("could not restore " VT_PARAM_JOB_TIMEOUT " to %s\n", saved_job_timeout);
+	saved_job_timeout[0] = '\0';
+}
+
+static void job_timeout_exit_handler(int sig)
+{
+	(void)sig;
+	vt_restore_job_timeout();
+}
+
+void vt_set_job_timeout(unsigned int ms)
+{
+	char buf[32];
+
+	igt_require_f(access(VT_PARAM_DIR "/" VT_PARAM_JOB_TIMEOUT, W_OK) == 0,
+		      VT_PARAM_DIR "/" VT_PARAM_JOB_TIMEOUT " is not writable\n");
+	if (!saved_job_timeout[0]) {
+		igt_assert(vt_read_param(VT_PARAM_JOB_TIMEOUT, saved_job_timeout,
+					 sizeof(saved_job_timeout)));
+		igt_install_exit_handler(job_timeout_exit_handler);
+	}
+	snprintf(buf, sizeof(buf), "%u", ms);
+	igt_assert_f(vt_write_param(VT_PARAM_JOB_TIMEOUT, buf), "writing %s to "
+		     VT_PARAM_JOB_TIMEOUT ": %m\n", buf);
+	igt_assert_eq(vt_param_ll(VT_PARAM_JOB_TIMEOUT), (long long)ms);
+}
+
+void vt_require_module_reload(void)
+{
+	igt_require_f(geteuid() == 0, "reloading the module needs root\n");
+	igt_require_f(access(vt_module_path(), R_OK) == 0,
+		      "vsvm module not found at %s (set VSVM_MODULE)\n", vt_module_path());
+	igt_require_f(vt_module_loaded(), "vsvm is not loaded\n");
+}
+
+/*
+ * Unmap this process's mappings of DRM files and close its DRM files,
+ * sync_files and syncobj fds, which would keep the module (or fences of its
+ * code) alive; only from the exit handler.
+ */
+static void close_gpu_fds(void)
+{
+	char link[64], target[256], line[512];
+	struct dirent *ent;
+	DIR *dir;
+	FILE *maps;
+
+	maps = fopen("/proc/self/maps", "re");
+	while (maps && fgets(line, sizeof(line), maps)) {
+		unsigned long long start, end;
+		char *path = strchr(line, '/');
+
+		if (path && !strncmp(path, "/dev/dri/", 9) &&
+		    sscanf(line, "%llx-%llx", &start, &end) == 2)
+			munmap((void *)(uintptr_t)start, end - start);
+	}
+	if (maps)
+		fclose(maps);
+
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return;
+	while ((ent = readdir(dir))) {
+		int fd = atoi(ent->d_name);
+		ssize_t n;
+
+		if (fd <= 2 || fd == dirfd(dir))
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (!strncmp(target, "/dev/dri/", 9) || strstr(target, "sync_file") ||
+		    strstr(target, "syncobj"))
+			close(fd);
+	}
+	closedir(dir);
+}
+
+static void module_exit_handler(int sig)
+{
+	int ret;
+
+	(void)sig;
+	if (vt_module_is_default())
+		return;
+	close_gpu_fds();
+	ret = vt_module_restore_default();
+	if (ret)
+		igt_warn("could not reload vsvm with default parameters: %s\n", strerror(-ret));
+}
+
+static void reload_checked(const char *params)
+{
+	long long num_gpus;
+	int ret;
+
+	if (vt_module_loaded()) {
+		ret = vt_module_unload();
+		igt_assert_f(ret == 0, "delete_module(vsvm): %s\n", strerror(-ret));
+	}
+	ret = vt_module_load(params);
+	igt_assert_f(ret == 0, "finit_module(\"%s\"): %s\n", params, strerror(-ret));
+	num_gpus = vt_param_ll("num_gpus");
+	igt_assert_lt(0, num_gpus);
+	igt_assert_eq(vt_wait_render_count(num_gpus, 3000), num_gpus);
+}
+
+void vt_module_reload(const char *params)
+{
+	igt_install_exit_handler(module_exit_handler);
+	igt_info("reloading vsvm with \"%s\"\n", params);
+	reload_checked(params);
+}
+
+void vt_module_reload_default(void)
+{
+	reload_checked("");
+	igt_assert(vt_module_is_default());
+}
+
+/* ---- sw_sync ------------------------------------------------------------------------------ */
+
+/* From drivers/dma-buf/sw_sync.c (not a uAPI header). */
+struct vt_sw_sync_create_fence_data {
+	__u32 value;
+	char name[32];
+	__s32 fence;
+};
+
+#define VT_SW_SYNC_IOC_CREATE_FENCE _IOWR('W', 0, struct vt_sw_sync_create_fence_data)
+#define VT_SW_SYNC_IOC_INC _IOW('W', 1, __u32)
+
+bool vt_has_sw_sync(void)
+{
+	return access(VT_SW_SYNC_PATH, F_OK) == 0;
+}
+
+void vt_require_sw_sync(void)
+{
+	igt_require_f(vt_has_sw_sync(),
+		      VT_SW_SYNC_PATH " not found (CONFIG_SW_SYNC, debugfs mounted?)\n");
+}
+
+int vt_sw_sync_timeline(void)
+{
+	int fd = open(VT_SW_SYNC_PATH, O_RDWR | O_CLOEXEC);
+
+	igt_assert_f(fd >= 0, "open " VT_SW_SYNC_PATH ": %m\n");
+	return fd;
+}
+
+int vt_sw_sync_fence(int timeline, uint32_t value)
+{
+	struct vt_sw_sync_create_fence_data data = { .value = value, .fence = -1 };
+
+	snprintf(data.name, sizeof(data.name), "vsvm-test-%u", value);
+	igt_assert_eq(igt_ioctl(timeline, VT_SW_SYNC_IOC_CREATE_FENCE, &data), 0);
+	igt_assert_fd(data.fence);
+	return data.fence;
+}
+
+void vt_sw_sync_inc(int timeline, uint32_t count)
+{
+	igt_assert_eq(igt_ioctl(timeline, VT_SW_SYNC_IOC_INC, &count), 0);
+}
+
+uint32_t vt_syncobj_sw_sync(int fd, int timeline, uint32_t value)
+{
+	uint32_t h = vt_syncobj(fd, 0);
+	int fence = vt_sw_sync_fence(timeline, value);
+
+	igt_assert_eq(vsvm_syncobj_import_sync_file(fd, h, fence), 0);
+	close(fence);
+	return h;
 }

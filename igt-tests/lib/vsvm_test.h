@@ -84,4 +84,171 @@ void vt_snapshot_free(struct vt_snapshot *s);
  */
 void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_params *p, int idx);
 
+/* ==== classic GPU: buffer objects, bindings, queues, dispatches ==== */
+
+#define VT_PAGE_SIZE 4096ULL
+#define VT_HUGE_SIZE (2ULL << 20)
+/*
+ * GPU VAs the tests bind buffer objects at: the upper half of the 48-bit GPU
+ * VA space, above every CPU user address, so that they never meet an SVM
+ * range of the process.
+ */
+#define VT_VA_BASE (1ULL << 47)
+#define VT_VA_END (1ULL << 48)
+
+/* How long a dispatch that must complete may take under TCG emulation */
+#define VT_DISPATCH_TIMEOUT_MS 60000
+
+#define VT_PARAM_JOB_TIMEOUT "job_timeout_ms"
+#define VT_DEFAULT_JOB_TIMEOUT_MS 10000
+
+/* vt_bo_create() flags */
+#define VT_BO_NO_BIND 0x1	/* no GPU binding (va stays 0) */
+#define VT_BO_NO_MAP 0x2	/* no CPU mapping (map stays NULL) */
+#define VT_BO_READ_ONLY 0x4	/* bind with VSVM_BIND_READ_ONLY */
+
+/* A buffer object with its handle, CPU mapping and GPU binding. */
+struct vt_bo {
+	int fd;
+	uint32_t handle; /* 0 once closed */
+	uint32_t domain;
+	uint64_t size;
+	uint64_t va; /* GPU VA of the whole-object binding, 0 if unbound */
+	uint64_t *map; /* CPU mapping of the whole object, NULL if unmapped */
+};
+
+/*
+ * vt_require_gpus - scan the vsvm render nodes into @paths (up to @max) and
+ * skip unless at least @min exist; returns the count (at most @max).
+ */
+int vt_require_gpus(char paths[][VSVM_PATH_MAX], int max, int min);
+/* Open a vsvm render node, asserting. */
+int vt_open(const char *path);
+
+/* A fresh GPU VA range of @size bytes (2 MiB aligned, followed by an unused guard range). */
+uint64_t vt_va_alloc(uint64_t size);
+
+/* GEM and VM wrappers that assert success. */
+uint32_t vt_gem_create(int fd, uint64_t size, uint32_t domain);
+void vt_gem_close(int fd, uint32_t handle);
+void *vt_gem_mmap(int fd, uint32_t handle, uint64_t size);
+void vt_bind(int fd, uint32_t handle, uint64_t va, uint64_t bo_offset, uint64_t size,
+	     uint32_t flags);
+void vt_unbind(int fd, uint64_t va, uint64_t size);
+
+/* Create an object (and by default map it and bind it whole at a fresh VA). */
+void vt_bo_create(struct vt_bo *bo, int fd, uint64_t size, uint32_t domain, unsigned int flags);
+/* Undo vt_bo_create(): unmap, unbind, close whatever is still there. */
+void vt_bo_destroy(struct vt_bo *bo);
+/* Number of 64-bit elements of @bo. */
+static inline uint64_t vt_bo_elems(const struct vt_bo *bo)
+{
+	return bo->size / 8;
+}
+/* GPU VA of element @i of @bo. */
+static inline uint64_t vt_bo_va(const struct vt_bo *bo, uint64_t i)
+{
+	return bo->va + 8 * i;
+}
+
+const char *vt_domain_name(uint32_t domain);
+
+/* A pseudo-random 64-bit value for element @i of a buffer with @seed. */
+uint64_t vt_rand64(uint64_t seed, uint64_t i);
+/* Fill @n elements with vt_rand64(@seed, i). */
+void vt_fill_rand(uint64_t *p, uint64_t n, uint64_t seed);
+/* Fill @n elements with @seed + i * @step (the VERIFY kernel's pattern). */
+void vt_fill_pattern(uint64_t *p, uint64_t n, uint64_t seed, uint64_t step);
+/* Assert that @n elements are @seed + i * @step; @what names the buffer. */
+void vt_check_pattern(const uint64_t *p, uint64_t n, uint64_t seed, uint64_t step,
+		      const char *what);
+/* Assert that @n elements equal @value. */
+void vt_check_value(const uint64_t *p, uint64_t n, uint64_t value, const char *what);
+
+/* Queues: wrappers that assert success. */
+uint32_t vt_queue_create(int fd, uint32_t flags);
+void vt_queue_destroy(int fd, uint32_t queue_id);
+void vt_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *st);
+/* Wait (up to 2 s) for the queue's completed counter to reach @n; assert it is exactly @n. */
+void vt_wait_completed(int fd, uint32_t queue_id, uint64_t n);
+
+/* Syncobjs */
+uint32_t vt_syncobj(int fd, uint32_t flags);
+void vt_syncobj_destroy(int fd, uint32_t handle);
+/* Wait for a binary syncobj up to @timeout_ms: 0, or -ETIME. */
+int vt_syncobj_wait(int fd, uint32_t handle, int timeout_ms);
+/* Fence status of a binary syncobj: 1 signalled, 0 pending, < 0 its error. */
+int vt_fence_status(int fd, uint32_t handle);
+/* Wait up to VT_DISPATCH_TIMEOUT_MS (asserting completion) and return vt_fence_status(). */
+int vt_fence_wait_status(int fd, uint32_t handle);
+
+/*
+ * Dispatches. @args may be a compound literal: (uint64_t[6]){ dst, value }.
+ * __vt_dispatch_signal() returns the -errno of the submission, or 0 with a new
+ * binary syncobj in *@out that the dispatch signals.
+ */
+int __vt_dispatch_signal(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+			 const uint64_t *args, uint32_t *out);
+uint32_t vt_dispatch_signal(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+			    const uint64_t *args);
+/* Dispatch (asserting the submission) and wait: 0 when done without error, else the fence error. */
+int __vt_run(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid, const uint64_t *args);
+/* Dispatch and wait, asserting success. */
+void vt_run(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid, const uint64_t *args);
+/* GPU checksum of @n elements at @src, through the 8-byte result slot at @out_va / @out. */
+uint64_t vt_gpu_checksum(int fd, uint32_t queue_id, uint64_t src, uint64_t n, uint64_t out_va,
+			 volatile uint64_t *out);
+/* GPU VERIFY of @n elements at @src against seed/step: the number of mismatches. */
+uint64_t vt_gpu_verify(int fd, uint32_t queue_id, uint64_t src, uint64_t n, uint64_t seed,
+		       uint64_t step, uint64_t out_va, volatile uint64_t *out);
+
+/* Query helpers */
+void vt_query(int fd, struct drm_vsvm_query_device *q);
+/*
+ * Wait (up to @timeout_ms) until the query reports vram_used == @vram and
+ * gtt_used == @gtt; returns whether it did (the last values in *@q).
+ */
+bool vt_wait_usage(int fd, uint64_t vram, uint64_t gtt, int timeout_ms,
+		   struct drm_vsvm_query_device *q);
+/*
+ * A "key: value" number of /sys/kernel/debug/dri/<minor>/vsvm_mem of the GPU
+ * at render node @path; false when the file or the key is missing.
+ */
+bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value);
+
+/* Module parameters */
+bool vt_write_param(const char *name, const char *value);
+/*
+ * Set job_timeout_ms (read by the driver when a queue is created) and
+ * restore the previous value at exit or with vt_restore_job_timeout().
+ */
+void vt_set_job_timeout(unsigned int ms);
+void vt_restore_job_timeout(void);
+
+/* Skip unless the module can be reloaded (root, module file present). */
+void vt_require_module_reload(void);
+/*
+ * Reload vsvm with @params (every vsvm file of the process must be closed)
+ * and wait for its render nodes; an exit handler restores the defaults if
+ * the test dies. vt_module_reload_default() restores them, asserting.
+ */
+void vt_module_reload(const char *params);
+void vt_module_reload_default(void);
+
+/* sw_sync (CONFIG_SW_SYNC, debugfs): pending fences user space signals */
+#define VT_SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
+bool vt_has_sw_sync(void);
+void vt_require_sw_sync(void);
+/* A sw_sync timeline fd. */
+int vt_sw_sync_timeline(void);
+/* A sync_file fd of a fence that signals when the timeline reaches @value. */
+int vt_sw_sync_fence(int timeline, uint32_t value);
+/* Advance the timeline by @count. */
+void vt_sw_sync_inc(int timeline, uint32_t count);
+/* A new binary syncobj holding a pending sw_sync fence at @value of @timeline. */
+uint32_t vt_syncobj_sw_sync(int fd, int timeline, uint32_t value);
+
+/* CLOCK_MONOTONIC in ns */
+int64_t vt_now_ns(void);
+
 #endif /* VSVM_TEST_H */

@@ -13,7 +13,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "libvsvm.h"
@@ -281,6 +284,24 @@ int vsvm_syncobj_import_sync_file(int fd, uint32_t handle, int sync_file_fd)
 	return drm_ret(drmSyncobjImportSyncFile(fd, handle, sync_file_fd));
 }
 
+/* Status of the fence of a syncobj, through a sync_file's SYNC_IOC_FILE_INFO. */
+int vsvm_syncobj_fence_status(int fd, uint32_t handle, int *status)
+{
+	struct sync_file_info info;
+	int sync_file, ret;
+
+	ret = vsvm_syncobj_export_sync_file(fd, handle, &sync_file);
+	if (ret)
+		return ret;
+	/* num_fences = 0: only the status of the whole file, no fence array */
+	memset(&info, 0, sizeof(info));
+	ret = vsvm_ioctl(sync_file, SYNC_IOC_FILE_INFO, &info);
+	close(sync_file);
+	if (!ret)
+		*status = info.status;
+	return ret;
+}
+
 /* CLOCK_MONOTONIC now + @rel_ns, saturating at INT64_MAX. */
 int64_t vsvm_abs_timeout_ns(int64_t rel_ns)
 {
@@ -290,4 +311,170 @@ int64_t vsvm_abs_timeout_ns(int64_t rel_ns)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 	return rel_ns > INT64_MAX - now ? INT64_MAX : now + rel_ns;
+}
+
+/* ---- buffer objects ---------------------------------------------------- */
+
+/* Create a buffer object of @size bytes in @domain. */
+int vsvm_gem_create(int fd, uint64_t size, uint32_t domain, uint32_t *handle)
+{
+	struct drm_vsvm_gem_create args = { .size = size, .domain = domain };
+	int ret;
+
+	ret = vsvm_ioctl(fd, DRM_IOCTL_VSVM_GEM_CREATE, &args);
+	if (!ret)
+		*handle = args.handle;
+	return ret;
+}
+
+/* Close a GEM handle. */
+int vsvm_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close args = { .handle = handle };
+
+	return vsvm_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &args);
+}
+
+/* The fake offset that maps an object through mmap() of @fd. */
+int vsvm_gem_mmap_offset(int fd, uint32_t handle, uint64_t *offset)
+{
+	struct drm_vsvm_gem_mmap_offset args = { .handle = handle };
+	int ret;
+
+	ret = vsvm_ioctl(fd, DRM_IOCTL_VSVM_GEM_MMAP_OFFSET, &args);
+	if (!ret)
+		*offset = args.offset;
+	return ret;
+}
+
+/* Map the first @size bytes of an object (MAP_SHARED); NULL with errno set on failure. */
+void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size, int prot)
+{
+	uint64_t offset;
+	void *ptr;
+	int ret;
+
+	ret = vsvm_gem_mmap_offset(fd, handle, &offset);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	ptr = mmap(NULL, size, prot, MAP_SHARED, fd, (off_t)offset);
+	return ptr == MAP_FAILED ? NULL : ptr;
+}
+
+/* ---- GPU virtual memory ------------------------------------------------ */
+
+/* Bind part of an object into the file's GPU VM. */
+int vsvm_vm_bind(int fd, uint32_t handle, uint64_t va, uint64_t bo_offset, uint64_t size,
+		 uint32_t flags)
+{
+	struct drm_vsvm_vm_bind args = {
+		.handle = handle,
+		.flags = flags,
+		.va = va,
+		.bo_offset = bo_offset,
+		.size = size,
+	};
+
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &args);
+}
+
+/* Remove the binding [@va, @va + @size). */
+int vsvm_vm_unbind(int fd, uint64_t va, uint64_t size)
+{
+	struct drm_vsvm_vm_unbind args = { .va = va, .size = size };
+
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_VM_UNBIND, &args);
+}
+
+/* ---- queues and dispatches --------------------------------------------- */
+
+/* Create a compute queue on the file's VM. */
+int vsvm_queue_create(int fd, uint32_t flags, uint32_t *queue_id)
+{
+	struct drm_vsvm_queue_create args = { .flags = flags };
+	int ret;
+
+	ret = vsvm_ioctl(fd, DRM_IOCTL_VSVM_QUEUE_CREATE, &args);
+	if (!ret)
+		*queue_id = args.queue_id;
+	return ret;
+}
+
+/* Destroy a queue. */
+int vsvm_queue_destroy(int fd, uint32_t queue_id)
+{
+	struct drm_vsvm_queue_destroy args = { .queue_id = queue_id };
+
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_QUEUE_DESTROY, &args);
+}
+
+/* Queue a dispatch of a built-in kernel. */
+int vsvm_dispatch(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+		  const uint64_t args[VSVM_DISPATCH_ARGS], const struct drm_vsvm_sync *syncs,
+		  unsigned int num_syncs)
+{
+	struct drm_vsvm_dispatch d = {
+		.queue_id = queue_id,
+		.kernel = kernel,
+		.grid = grid,
+		.syncs = (uintptr_t)syncs,
+		.num_syncs = num_syncs,
+	};
+
+	if (args)
+		memcpy(d.args, args, sizeof(d.args));
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_DISPATCH, &d);
+}
+
+/* Dispatch, wait for completion and return the fence's error (0 when none). */
+int vsvm_dispatch_sync(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+		       const uint64_t args[VSVM_DISPATCH_ARGS], int64_t timeout_ns)
+{
+	struct drm_vsvm_sync sync = { .flags = VSVM_SYNC_SIGNAL };
+	int64_t deadline = timeout_ns < 0 ? INT64_MAX : vsvm_abs_timeout_ns(timeout_ns);
+	int ret, status = 0;
+
+	ret = vsvm_syncobj_create(fd, 0, &sync.handle);
+	if (ret)
+		return ret;
+	ret = vsvm_dispatch(fd, queue_id, kernel, grid, args, &sync, 1);
+	if (!ret) {
+		ret = vsvm_syncobj_wait(fd, &sync.handle, 1, deadline, 0);
+		if (ret == -ETIME)
+			ret = -ETIMEDOUT;
+	}
+	if (!ret)
+		ret = vsvm_syncobj_fence_status(fd, sync.handle, &status);
+	if (!ret && status < 0)
+		ret = status;
+	vsvm_syncobj_destroy(fd, sync.handle);
+	return ret;
+}
+
+/* Read the state of a queue. */
+int vsvm_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *status)
+{
+	memset(status, 0, sizeof(*status));
+	status->queue_id = queue_id;
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_QUEUE_STATUS, status);
+}
+
+/* Name of a built-in kernel, for messages. */
+const char *vsvm_kernel_name(uint32_t kernel)
+{
+	static const char *const names[] = {
+		[VSVM_KERNEL_FILL] = "fill",
+		[VSVM_KERNEL_COPY] = "copy",
+		[VSVM_KERNEL_CHECKSUM] = "checksum",
+		[VSVM_KERNEL_VERIFY] = "verify",
+		[VSVM_KERNEL_ATOMIC_ADD] = "atomic-add",
+		[VSVM_KERNEL_POINTER_CHASE] = "pointer-chase",
+		[VSVM_KERNEL_GATHER] = "gather",
+		[VSVM_KERNEL_SCATTER] = "scatter",
+		[VSVM_KERNEL_TRIAD] = "triad",
+	};
+
+	return kernel < sizeof(names) / sizeof(names[0]) ? names[kernel] : NULL;
 }

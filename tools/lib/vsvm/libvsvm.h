@@ -85,8 +85,149 @@ int vsvm_syncobj_query(int fd, uint32_t *handles, uint64_t *points, unsigned int
 int vsvm_syncobj_export_sync_file(int fd, uint32_t handle, int *sync_file_fd);
 int vsvm_syncobj_import_sync_file(int fd, uint32_t handle, int sync_file_fd);
 
+/**
+ * vsvm_syncobj_fence_status() - state of the fence a syncobj holds now
+ * @handle: binary syncobj (a timeline syncobj reports its last point's
+ *	fence chain, which does not carry errors)
+ * @status: set to 1 when the fence signalled without error, 0 while it is
+ *	pending, or the fence's error (negative, e.g. -EFAULT, -ETIME,
+ *	-ECANCELED) once it signalled with one
+ *
+ * A syncobj wait does not report fence errors; this exports the fence as a
+ * sync_file and reads its status with SYNC_IOC_FILE_INFO.
+ * Return: 0, or -errno of the export (-EINVAL when the syncobj holds no
+ * fence, -ENOENT for an unknown handle) or of the sync_file ioctl.
+ */
+int vsvm_syncobj_fence_status(int fd, uint32_t handle, int *status);
+
 /** vsvm_abs_timeout_ns() - CLOCK_MONOTONIC now + @rel_ns, for the wait helpers */
 int64_t vsvm_abs_timeout_ns(int64_t rel_ns);
+
+/* ---- buffer objects ---------------------------------------------------- */
+
+/**
+ * vsvm_gem_create() - create a buffer object (DRM_IOCTL_VSVM_GEM_CREATE)
+ * @size: bytes, a non-zero multiple of 4 KiB
+ * @domain: VSVM_GEM_DOMAIN_VRAM or VSVM_GEM_DOMAIN_GTT
+ * @handle: set to the new GEM handle
+ *
+ * The content starts zeroed.
+ * Return: 0 or -errno (-EINVAL for a bad size or domain, -ENOMEM when a
+ * VRAM object cannot be placed even after evicting everything evictable).
+ */
+int vsvm_gem_create(int fd, uint64_t size, uint32_t domain, uint32_t *handle);
+
+/**
+ * vsvm_gem_close() - close a GEM handle (DRM_IOCTL_GEM_CLOSE)
+ *
+ * The object lives on while a GPU binding or a CPU mapping uses it.
+ * Return: 0 or -errno (-EINVAL for an unknown handle).
+ */
+int vsvm_gem_close(int fd, uint32_t handle);
+
+/**
+ * vsvm_gem_mmap_offset() - fake mmap offset of an object
+ * (DRM_IOCTL_VSVM_GEM_MMAP_OFFSET)
+ * @offset: set to the offset to pass to mmap() of @fd
+ * Return: 0 or -errno (-ENOENT for an unknown handle).
+ */
+int vsvm_gem_mmap_offset(int fd, uint32_t handle, uint64_t *offset);
+
+/**
+ * vsvm_gem_mmap() - map an object into the CPU address space
+ * @size: bytes to map from the start of the object (at most its size)
+ * @prot: PROT_* of mmap()
+ *
+ * vsvm_gem_mmap_offset() then a MAP_SHARED mmap() of @fd. The mapping keeps
+ * the object alive until munmap(), also after its handle is closed; it stays
+ * valid while the object moves between VRAM and GTT.
+ * Return: the address, or NULL with errno set.
+ */
+void *vsvm_gem_mmap(int fd, uint32_t handle, uint64_t size, int prot);
+
+/* ---- GPU virtual memory ------------------------------------------------ */
+
+/**
+ * vsvm_vm_bind() - map [@bo_offset, @bo_offset + @size) of an object at
+ * [@va, @va + @size) of the file's GPU VM (DRM_IOCTL_VSVM_VM_BIND)
+ * @flags: VSVM_BIND_* (VSVM_BIND_READ_ONLY)
+ *
+ * The binding holds a reference on the object.
+ * Return: 0 or -errno (-EINVAL for unaligned or out-of-range values,
+ * -ENOENT for an unknown handle, -EEXIST for an overlap with a binding).
+ */
+int vsvm_vm_bind(int fd, uint32_t handle, uint64_t va, uint64_t bo_offset, uint64_t size,
+		 uint32_t flags);
+
+/**
+ * vsvm_vm_unbind() - remove the binding [@va, @va + @size)
+ * (DRM_IOCTL_VSVM_VM_UNBIND)
+ * Return: 0 or -errno (-ENOENT unless the range is exactly one binding).
+ */
+int vsvm_vm_unbind(int fd, uint64_t va, uint64_t size);
+
+/* ---- queues and dispatches --------------------------------------------- */
+
+/** Number of kernel arguments of a dispatch (drm_vsvm_dispatch.args). */
+#define VSVM_DISPATCH_ARGS 6
+
+/**
+ * vsvm_queue_create() - create a compute queue (DRM_IOCTL_VSVM_QUEUE_CREATE)
+ * @flags: VSVM_QUEUE_* (VSVM_QUEUE_NO_RETRY)
+ * @queue_id: set to the new queue's non-zero id
+ * Return: 0 or -errno (-ENOSPC when the file has VSVM_MAX_QUEUES queues).
+ */
+int vsvm_queue_create(int fd, uint32_t flags, uint32_t *queue_id);
+
+/**
+ * vsvm_queue_destroy() - destroy a queue, aborting its unfinished work
+ * (DRM_IOCTL_VSVM_QUEUE_DESTROY)
+ * Return: 0 or -errno (-ENOENT for an unknown id).
+ */
+int vsvm_queue_destroy(int fd, uint32_t queue_id);
+
+/**
+ * vsvm_dispatch() - run a built-in kernel on a queue (DRM_IOCTL_VSVM_DISPATCH)
+ * @kernel: VSVM_KERNEL_*
+ * @grid: number of work items
+ * @args: VSVM_DISPATCH_ARGS kernel arguments, or NULL for all zero
+ * @syncs: @num_syncs syncobjs to wait on or (VSVM_SYNC_SIGNAL) to signal
+ *
+ * Returns once the dispatch is queued; completion is seen through a signal
+ * syncobj.
+ * Return: 0 or -errno (-ENOENT unknown queue or syncobj, -ECANCELED queue in
+ * error, -EINVAL bad kernel, grid, address or sync count).
+ */
+int vsvm_dispatch(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+		  const uint64_t args[VSVM_DISPATCH_ARGS], const struct drm_vsvm_sync *syncs,
+		  unsigned int num_syncs);
+
+/**
+ * vsvm_dispatch_sync() - run a dispatch and wait for it
+ * @timeout_ns: how long to wait (relative), negative for no limit
+ *
+ * Dispatches with a temporary binary syncobj to signal, waits for it and
+ * reads the fence's status (vsvm_syncobj_fence_status()).
+ * Return: 0 when the dispatch completed without error; the fence error
+ * (-EFAULT faulted, -ETIME timed out, -ECANCELED cancelled, ...) when it
+ * failed on the GPU; -ETIMEDOUT when it did not complete within
+ * @timeout_ns; otherwise the -errno of the submission or of a syncobj ioctl.
+ */
+int vsvm_dispatch_sync(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid,
+		       const uint64_t args[VSVM_DISPATCH_ARGS], int64_t timeout_ns);
+
+/**
+ * vsvm_queue_status() - state of a queue (DRM_IOCTL_VSVM_QUEUE_STATUS)
+ * @status: zeroed and filled in
+ * Return: 0 or -errno (-ENOENT for an unknown id).
+ */
+int vsvm_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *status);
+
+/**
+ * vsvm_kernel_name() - name of a VSVM_KERNEL_* ("fill", "copy", ...)
+ * Return: the name, or NULL for an unknown kernel.
+ */
+const char *vsvm_kernel_name(uint32_t kernel);
 
 #ifdef __cplusplus
 }
