@@ -28,7 +28,8 @@ if [ -s build/kerneldoc.log ]; then cat build/kerneldoc.log; fail=1; else echo "
 
 echo "== W=1 and sparse (C=2)"
 rm -rf build/lint
-if ! VSVM_KBUILD_VERBOSE=1 scripts/build-module.sh "$kdir/build" build/lint C=2 KCFLAGS=-Werror \
+# Without the caller's make flags: "make -s lint" would silence kbuild's CHECK lines.
+if ! env -u MAKEFLAGS -u MFLAGS VSVM_KBUILD_VERBOSE=1 scripts/build-module.sh "$kdir/build" build/lint C=2 KCFLAGS=-Werror \
 	> /dev/null 2> build/sparse.log; then
 	fail=1
 fi
