@@ -131,6 +131,14 @@
  *              binding, and GPU writes reach the old mapping.
  * Test requirement: root, the vsvm module file
  *
+ * SUBTEST: huge-pages
+ * Description: A VRAM object bound at a 2 MiB-aligned VA is mapped with
+ *              2 MiB page-table entries: a GPU fill over it walks the page
+ *              table a few times per compute unit, while the same object
+ *              bound 4 KiB off alignment needs a walk per 4 KiB page (counted
+ *              by the hardware's TLB-miss counter); both fills land right.
+ * Test requirement: debugfs
+ *
  * SUBTEST: concurrent
  * Description: Threads sharing one file create, map, bind, dispatch on,
  *              unbind and close objects of both domains while others create
@@ -1313,6 +1321,57 @@ static void *cc_racer(void *arg)
 	return NULL;
 }
 
+/* TLB misses of a 4 MiB fill through the binding at @va */
+static uint64_t hp_fill_misses(int fd, uint32_t q, uint64_t va, uint64_t size, uint64_t value)
+{
+	uint64_t args[VSVM_DISPATCH_ARGS] = { va, value };
+	uint64_t before, after;
+
+	igt_require_f(vt_debugfs_value(paths[0], "vsvm_hw", "tlb_misses", &before),
+		      "debugfs vsvm_hw is not available\n");
+	vt_run(fd, q, VSVM_KERNEL_FILL, size / 8, args);
+	igt_assert(vt_debugfs_value(paths[0], "vsvm_hw", "tlb_misses", &after));
+	return after - before;
+}
+
+static void test_huge_pages(void)
+{
+	const uint64_t size = 4 * MIB;
+	int fd = vt_open(paths[0]);
+	struct drm_vsvm_query_device info;
+	uint64_t huge_va, small_va, m_huge, m_small;
+	uint32_t handle, q;
+	uint64_t *map;
+
+	vt_query(fd, &info);
+	handle = vt_gem_create(fd, size, VSVM_GEM_DOMAIN_VRAM);
+	map = vt_gem_mmap(fd, handle, size);
+	huge_va = vt_va_alloc(size);
+	small_va = vt_va_alloc(size + 2 * MIB) + 4 * KIB;
+	vt_bind(fd, handle, huge_va, 0, size, 0);
+	vt_bind(fd, handle, small_va, 0, size, 0);
+	q = vt_queue_create(fd, 0);
+
+	m_huge = hp_fill_misses(fd, q, huge_va, size, 0x1111);
+	vt_check_value(map, size / 8, 0x1111, "fill through the 2 MiB-aligned binding");
+	m_small = hp_fill_misses(fd, q, small_va, size, 0x2222);
+	vt_check_value(map, size / 8, 0x2222, "fill through the unaligned binding");
+	igt_info("TLB misses of a 4 MiB fill: %llu with 2 MiB entries, %llu with 4 KiB entries\n",
+		 (unsigned long long)m_huge, (unsigned long long)m_small);
+
+	/* every 4 KiB page is walked at least once without huge entries */
+	igt_assert_lte_u64(size / (4 * KIB), m_small);
+	/* two 2 MiB entries, each walked at most a few times per compute unit */
+	igt_assert_lte_u64(m_huge, 2 * 4 * (uint64_t)info.num_compute_units);
+
+	vt_queue_destroy(fd, q);
+	vt_unbind(fd, small_va, size);
+	vt_unbind(fd, huge_va, size);
+	munmap(map, size);
+	vt_gem_close(fd, handle);
+	close(fd);
+}
+
 static void test_concurrent(void)
 {
 	struct cc_thread t[CC_WORKERS + 3];
@@ -1460,6 +1519,12 @@ igt_main
 	igt_subtest("evicted-mmap") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "evicted-mmap");
 		test_evicted_mmap();
+	}
+
+	igt_describe("2 MiB-aligned VRAM bindings use 2 MiB page-table entries.");
+	igt_subtest("huge-pages") {
+		igt_set_timeout(SUBTEST_TIMEOUT, "huge-pages");
+		test_huge_pages();
 	}
 
 	igt_describe("Threads create, bind, dispatch, unbind and close on one file.");

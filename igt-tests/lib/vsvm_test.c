@@ -698,6 +698,11 @@ bool vt_wait_usage(int fd, uint64_t vram, uint64_t gtt, int timeout_ms,
 
 bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value)
 {
+	return vt_debugfs_value(path, "vsvm_mem", key, value);
+}
+
+bool vt_debugfs_value(const char *path, const char *name, const char *key, uint64_t *value)
+{
 	const char *node = strrchr(path, '/');
 	char file[128], buf[4096], *p;
 	size_t klen = strlen(key);
@@ -705,7 +710,7 @@ bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value)
 
 	if (!node || sscanf(node, "/renderD%d", &minor) != 1)
 		return false;
-	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/vsvm_mem", minor);
+	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/%s", minor, name);
 	if (!vt_read_file(file, buf, sizeof(buf)))
 		return false;
 	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {

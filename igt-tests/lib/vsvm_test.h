@@ -215,6 +215,11 @@ bool vt_wait_usage(int fd, uint64_t vram, uint64_t gtt, int timeout_ms,
  * at render node @path; false when the file or the key is missing.
  */
 bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value);
+/*
+ * vt_debugfs_value - like vt_debugfs_mem, for any "key: value" debugfs file
+ * @name of the GPU (e.g. "vsvm_hw"); false if missing.
+ */
+bool vt_debugfs_value(const char *path, const char *name, const char *key, uint64_t *value);
 
 /* Module parameters */
 bool vt_write_param(const char *name, const char *value);

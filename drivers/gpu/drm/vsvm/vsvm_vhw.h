@@ -46,7 +46,9 @@
  *
  * The hardware never keeps a struct page: it reaches memory only through the
  * addresses in page-table entries and copy descriptors. A translation the
- * driver forgot to invalidate is therefore a use-after-free that KASAN sees.
+ * driver forgot to invalidate is therefore a use-after-free: KASAN reports it
+ * while the page is free, and once the page is reused the GPU corrupts its new
+ * owner, as real hardware would.
  *
  * Page-table writes of one VM must be serialised by the driver; the compute
  * units read the tables concurrently. Queue operations of one queue must be
