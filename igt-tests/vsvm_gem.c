@@ -131,6 +131,15 @@
  *              binding, and GPU writes reach the old mapping.
  * Test requirement: root, the vsvm module file
  *
+ * SUBTEST: evict-busy
+ * Description: A VRAM object moves between VRAM and GTT again and again
+ *              (evicted by new objects, brought back by binding it again)
+ *              while a thread keeps copying into it and verifying it through
+ *              its first binding: queues are suspended across each move and
+ *              their page-table entries follow the object, so every dispatch
+ *              succeeds and every verify finds the data intact.
+ * Test requirement: root, the vsvm module file
+ *
  * SUBTEST: huge-pages
  * Description: A VRAM object bound at a 2 MiB-aligned VA is mapped with
  *              2 MiB page-table entries: a GPU fill over it walks the page
@@ -1321,6 +1330,103 @@ static void *cc_racer(void *arg)
 	return NULL;
 }
 
+/* evict-busy: the dispatching thread */
+#define EB_SIZE (8ULL << 20)
+#define EB_MOVES 6
+#define EB_STEP 3
+
+struct eb_worker {
+	int fd;
+	uint32_t queue;
+	struct vt_bo *src, *dst, *res;
+	atomic_bool stop;
+	uint64_t rounds;
+	int error;
+	uint64_t bad;
+};
+
+/* Copy a fresh pattern into the object and verify it there, until stopped. */
+static void *eb_worker_main(void *arg)
+{
+	const int64_t timeout = 120 * 1000000000LL;
+	struct eb_worker *w = arg;
+	const uint64_t n = EB_SIZE / 8;
+
+	while (!atomic_load(&w->stop)) {
+		vt_fill_pattern(w->src->map, n, w->rounds, EB_STEP);
+		w->error = vsvm_dispatch_sync(w->fd, w->queue, VSVM_KERNEL_COPY, n,
+					      (uint64_t[6]){ w->dst->va, w->src->va }, timeout);
+		if (w->error)
+			break;
+		w->res->map[0] = ~0ULL;
+		w->error = vsvm_dispatch_sync(w->fd, w->queue, VSVM_KERNEL_VERIFY, n,
+					      (uint64_t[6]){ w->dst->va, w->rounds, EB_STEP,
+							     w->res->va }, timeout);
+		w->bad = w->res->map[0];
+		if (w->error || w->bad)
+			break;
+		w->rounds++;
+	}
+	return NULL;
+}
+
+static void test_evict_busy(void)
+{
+	struct vt_bo obj, src, res, pressure[SMALL_VRAM / EB_SIZE];
+	struct drm_vsvm_query_device q0, q;
+	struct eb_worker w = { 0 };
+	uint64_t again_va;
+	pthread_t thread;
+	int fd, i, j;
+
+	reload_small_vram();
+	fd = vt_open(paths[0]);
+	vt_query(fd, &q0);
+	vt_bo_create(&obj, fd, EB_SIZE, VSVM_GEM_DOMAIN_VRAM, 0);
+	vt_bo_create(&src, fd, EB_SIZE, VSVM_GEM_DOMAIN_GTT, 0);
+	result_bo(&res, fd);
+	again_va = vt_va_alloc(EB_SIZE);
+
+	w.fd = fd;
+	w.queue = vt_queue_create(fd, 0);
+	w.src = &src;
+	w.dst = &obj;
+	w.res = &res;
+	igt_assert_eq(pthread_create(&thread, NULL, eb_worker_main, &w), 0);
+
+	for (i = 0; i < EB_MOVES; i++) {
+		/* VRAM-sized pressure evicts the object (least recently placed) */
+		for (j = 0; j < (int)ARRAY_SIZE(pressure); j++)
+			vt_bo_create(&pressure[j], fd, EB_SIZE, VSVM_GEM_DOMAIN_VRAM, 0);
+		/* binding it again validates it: back to VRAM, evicting pressure */
+		vt_bind(fd, obj.handle, again_va, 0, EB_SIZE, 0);
+		vt_unbind(fd, again_va, EB_SIZE);
+		for (j = 0; j < (int)ARRAY_SIZE(pressure); j++)
+			vt_bo_destroy(&pressure[j]);
+	}
+	atomic_store(&w.stop, true);
+	igt_assert_eq(pthread_join(thread, NULL), 0);
+
+	vt_query(fd, &q);
+	igt_info("%d rounds of move pressure: %llu evictions, %llu copy+verify rounds\n",
+		 EB_MOVES, (unsigned long long)(q.evictions - q0.evictions),
+		 (unsigned long long)w.rounds);
+	igt_assert_f(w.error == 0, "round %llu: a dispatch failed: %s\n",
+		     (unsigned long long)w.rounds, strerror(-w.error));
+	igt_assert_f(w.bad == 0, "round %llu: %llu wrong elements after a copy\n",
+		     (unsigned long long)w.rounds, (unsigned long long)w.bad);
+	igt_assert_lte_u64(1, w.rounds);
+	igt_assert_lte_u64(q0.evictions + EB_MOVES, q.evictions);
+	vt_check_pattern(obj.map, EB_SIZE / 8, w.rounds - 1, EB_STEP, "object after the moves");
+
+	vt_queue_destroy(fd, w.queue);
+	vt_bo_destroy(&res);
+	vt_bo_destroy(&src);
+	vt_bo_destroy(&obj);
+	vsvm_close(fd);
+	restore_module();
+}
+
 /* TLB misses of a 4 MiB fill through the binding at @va */
 static uint64_t hp_fill_misses(int fd, uint32_t q, uint64_t va, uint64_t size, uint64_t value)
 {
@@ -1519,6 +1625,12 @@ igt_main
 	igt_subtest("evicted-mmap") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "evicted-mmap");
 		test_evicted_mmap();
+	}
+
+	igt_describe("A busy VRAM object moves between VRAM and GTT with its data intact.");
+	igt_subtest("evict-busy") {
+		igt_set_timeout(2 * SUBTEST_TIMEOUT, "evict-busy");
+		test_evict_busy();
 	}
 
 	igt_describe("2 MiB-aligned VRAM bindings use 2 MiB page-table entries.");
