@@ -153,7 +153,9 @@ struct drm_vsvm_gem_mmap_offset {
  * readable, writable and atomic unless VSVM_BIND_READ_ONLY. Errors: -EINVAL
  * for unaligned (4 KiB) @va, @bo_offset or @size, a zero @size, a range past
  * the object or past the VA space; -ENOENT for an unknown handle; -EEXIST if
- * the range overlaps an existing binding.
+ * the range overlaps an existing binding; -ENOMEM when the object cannot be
+ * placed or the page tables cannot be allocated; -EINTR when a signal
+ * interrupted the wait for the object.
  */
 struct drm_vsvm_vm_bind {
 	/** @handle: in, GEM handle */
@@ -273,11 +275,14 @@ struct drm_vsvm_sync {
  * The dispatch waits for every wait syncobj's fence, runs after the
  * queue's earlier dispatches, and its completion fence is installed in every
  * signal syncobj. The fence signals with an error when the dispatch faulted
- * (-EFAULT), timed out (-ETIME) or was cancelled (-ECANCELED). Errors:
- * -ENOENT for an unknown queue or syncobj, -ECANCELED if the queue is in
- * error, -EINVAL for an unknown kernel, a zero or too large grid, unaligned
- * addresses, POINTER_CHASE with a grid other than 1, or more than
- * VSVM_MAX_SYNCS syncs.
+ * (-EFAULT), timed out or was queued behind one that did (-ETIME), was
+ * cancelled (-ECANCELED) or the hardware ran out of memory (-ENOMEM).
+ * Errors: -ENOENT for an unknown queue or syncobj, -ECANCELED if the queue
+ * is in error, -EINVAL for an unknown kernel, a zero or too large grid,
+ * unaligned addresses, POINTER_CHASE with a grid other than 1, more than
+ * VSVM_MAX_SYNCS syncs, unknown sync flags, or a wait syncobj with no fence
+ * (or a timeline point not submitted yet), -EFAULT for an unreadable @syncs
+ * array, -ENOMEM when out of memory.
  */
 struct drm_vsvm_dispatch {
 	/** @queue_id: in */

@@ -28,8 +28,9 @@
  * with -ECANCELED). A dispatch that runs past the timeout resets the queue
  * (state RESET; the hardware ends the running and queued dispatches with
  * -ETIME). A queue in either state cancels its later dispatches: the ioctl
- * fails with -ECANCELED, and jobs already queued skip their waits and end
- * with -ECANCELED in run_job.
+ * fails with -ECANCELED, and jobs already queued end with -ECANCELED in
+ * run_job (skipping the waits they have not started; one wait already in
+ * progress is finished first).
  *
  * Timeout: the handler resets the hardware queue first, so every job on the
  * hardware has signalled, then drm_sched_stop() frees them (it reinserts the
@@ -69,6 +70,7 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait_bit.h>
@@ -112,7 +114,9 @@ static const u8 vsvm_kernel_addr_args[VSVM_HW_KERNEL_COUNT] = {
  * @base: the scheduler job
  * @q: the queue; the job holds a reference
  * @dispatch: what the hardware runs
- * @hw_fence: the hardware fence once run_job made one (a reference)
+ * @fence_mem: hardware fence allocated at submission, armed by run_job
+ *	(which must not allocate); NULL once armed
+ * @hw_fence: the hardware fence once run_job armed it (a reference)
  * @done_cb: on @hw_fence, counts a dispatch that completed without error
  * @num_waits: entries in @waits
  * @next_wait: first entry of @waits not handed to the scheduler yet
@@ -124,6 +128,7 @@ struct vsvm_job {
 	struct drm_sched_job base;
 	struct vsvm_queue *q;
 	struct vsvm_hw_dispatch dispatch;
+	struct vsvm_fence *fence_mem;
 	struct dma_fence *hw_fence;
 	struct dma_fence_cb done_cb;
 	unsigned int num_waits;
@@ -229,6 +234,7 @@ static void vsvm_job_release(struct vsvm_job *job)
 		dma_fence_remove_callback(job->hw_fence, &job->done_cb);
 		dma_fence_put(job->hw_fence);
 	}
+	vsvm_fence_put(job->fence_mem);
 	drm_sched_job_cleanup(&job->base);
 	vsvm_queue_put(job->q);
 	kfree(job);
@@ -271,11 +277,8 @@ static struct dma_fence *vsvm_job_run(struct drm_sched_job *sched_job)
 		fence = ERR_PTR(-ECANCELED);
 		goto out;
 	}
-	fence = vsvm_fence_create(&q->fences);
-	if (!fence) {
-		fence = ERR_PTR(-ENOMEM);
-		goto out;
-	}
+	fence = vsvm_fence_arm(&q->fences, job->fence_mem);
+	job->fence_mem = NULL;
 	/* The scheduler takes the creation reference; keep one for free_job */
 	job->hw_fence = dma_fence_get(fence);
 	/* Added first, so it runs before the scheduler's: cannot fail, unsignalled */
@@ -294,9 +297,12 @@ static enum drm_gpu_sched_stat vsvm_job_timedout(struct drm_sched_job *sched_job
 {
 	struct vsvm_queue *q = to_vsvm_job(sched_job)->q;
 
-	/* A destroyed queue was reset by vsvm_queue_destroy() already */
+	/*
+	 * A destroyed queue was reset by vsvm_queue_destroy() already; a job
+	 * that finished just before the timer fired did not hang.
+	 */
 	mutex_lock(&q->vm->lock);
-	if (!list_empty(&q->vm_link)) {
+	if (!list_empty(&q->vm_link) && !dma_fence_is_signaled(&sched_job->s_fence->finished)) {
 		spin_lock(&q->status_lock);
 		if (q->state == VSVM_QUEUE_STATE_ACTIVE)
 			q->state = VSVM_QUEUE_STATE_RESET;
@@ -493,9 +499,9 @@ static void vsvm_queue_destroy(struct vsvm_queue *q)
  * @data: &struct drm_vsvm_queue_destroy, kernel copy
  * @file: the caller's DRM file
  *
- * Aborts the queue's work: dispatches on the hardware end with -ECANCELED,
- * dispatches still waiting in the scheduler with an error once their
- * dependencies signal.
+ * Aborts the queue's work: dispatches on the hardware and those still waiting
+ * in the scheduler end at once with -ECANCELED, without waiting for their
+ * wait syncobjs.
  *
  * Return: 0; -EINVAL for non-zero pad; -ENOENT for an unknown id.
  */
@@ -585,10 +591,15 @@ static struct vsvm_job *vsvm_job_create(struct vsvm_queue *q, const struct drm_v
 	struct vsvm_job *job;
 	int ret;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job) {
 		ret = -ENOMEM;
 		goto err_put;
+	}
+	job->fence_mem = vsvm_fence_alloc();
+	if (!job->fence_mem) {
+		ret = -ENOMEM;
+		goto err_free;
 	}
 	ret = drm_sched_job_init(&job->base, &q->entity, 1, file, file->client_id);
 	if (ret)
@@ -600,6 +611,7 @@ static struct vsvm_job *vsvm_job_create(struct vsvm_queue *q, const struct drm_v
 	return job;
 
 err_free:
+	vsvm_fence_put(job->fence_mem);
 	kfree(job);
 err_put:
 	vsvm_queue_put(q);
@@ -849,7 +861,9 @@ int vsvm_ioctl_queue_status(struct drm_device *drm, void *data, struct drm_file 
  * @e: the fault entry
  *
  * A retry fault whose access a binding now allows (it raced with a bind) is
- * replayed. Any other fault fails the queue; the first one is recorded for
+ * replayed. A retry fault raised before the VM's last replay is dropped: that
+ * replay let its wave retry already, and a wave that still faults posts a new
+ * entry. Any other fault fails the queue; the first one is recorded for
  * DRM_IOCTL_VSVM_QUEUE_STATUS before the hardware fails the dispatch, so the
  * state is visible once its fence signals. Faults of a destroyed queue are
  * dropped.
@@ -858,12 +872,15 @@ void vsvm_queue_fault(struct vsvm_queue *q, const struct vsvm_hw_ih_entry *e)
 {
 	const struct vsvm_hw_ops *ops = q->vdev->hw_ops;
 	struct vsvm_vm *vm = q->vm;
-	bool replay = e->retry && vsvm_vm_access_ok(vm, e->va, e->access);
 
 	mutex_lock(&vm->lock);
 	if (list_empty(&q->vm_link))
 		goto out;
-	if (replay) {
+	/* The wave read the replay count before the timestamp: it was let go */
+	if (e->retry && e->timestamp < vm->last_replay_ns)
+		goto out;
+	if (e->retry && vsvm_vm_access_ok(vm, e->va, e->access)) {
+		vm->last_replay_ns = ktime_get_ns();
 		ops->vm_replay(vm->hw);
 		goto out;
 	}

@@ -7,7 +7,7 @@
  * DOC: copy engine and hardware fences
  *
  * Hardware fences: a &struct vsvm_fence_ctx is one timeline (a dma_fence
- * context and a sequence counter); vsvm_fence_create() makes the next fence
+ * context and a sequence counter); vsvm_fence_arm() makes the next fence
  * of it. The hardware signals these fences; the driver hands them to the
  * hardware and to drm_sched as a job's "parent" fence.
  *
@@ -21,8 +21,8 @@
  * follow the order in which the engine receives the jobs.
  *
  * A copy-engine job cannot hang: the engine always completes what it was
- * given. The scheduler's timeout therefore only reports a job that took
- * unusually long; the job is put back and keeps running.
+ * given (a bad descriptor ends the job with -EINVAL). The scheduler runs
+ * without a timeout, so it never takes a running job off its pending list.
  *
  * Locking: &vsvm_sdma.lock makes drm_sched_job_arm() and
  * drm_sched_entity_push_job() one step, as drm_sched requires; nothing is
@@ -43,7 +43,6 @@
 #include "vsvm_drv.h"
 
 #define VSVM_SDMA_CREDITS	64
-#define VSVM_SDMA_TIMEOUT_MS	10000
 
 /**
  * struct vsvm_fence - a hardware fence
@@ -102,33 +101,51 @@ void vsvm_fence_ctx_init(struct vsvm_fence_ctx *ctx, const char *name)
 	ctx->name = name;
 }
 
-static void vsvm_fence_init(struct vsvm_fence_ctx *ctx, struct vsvm_fence *fence)
+/**
+ * vsvm_fence_alloc() - allocate a hardware fence to initialise later
+ *
+ * Allocating ahead lets run_job, which must not allocate, hand out a fence.
+ * May sleep (allocates with GFP_KERNEL).
+ *
+ * Return: the fence, to pass to vsvm_fence_arm() or kfree(), or NULL when
+ * out of memory.
+ */
+struct vsvm_fence *vsvm_fence_alloc(void)
+{
+	return kzalloc(sizeof(struct vsvm_fence), GFP_KERNEL);
+}
+
+/**
+ * vsvm_fence_arm() - make an allocated fence the next fence of a timeline
+ * @ctx: the timeline
+ * @fence: from vsvm_fence_alloc(); the returned fence owns it
+ *
+ * The fence takes the next sequence number of @ctx; the caller must hand
+ * the fences of one timeline to the hardware in the order it armed them.
+ * Does not sleep.
+ *
+ * Return: the unsignalled fence with one reference.
+ */
+struct dma_fence *vsvm_fence_arm(struct vsvm_fence_ctx *ctx, struct vsvm_fence *fence)
 {
 	fence->timeline = ctx->name;
 	dma_fence_init(&fence->base, &vsvm_fence_ops, &ctx->lock, ctx->context,
 		       atomic64_inc_return(&ctx->seqno));
+	return &fence->base;
 }
 
 /**
- * vsvm_fence_create() - make the next hardware fence of a timeline
- * @ctx: the timeline
+ * vsvm_fence_put() - let go of a fence from vsvm_fence_alloc()
+ * @fence: the fence, armed or not, or NULL
  *
- * The fence takes the next sequence number of @ctx; the caller must hand
- * the fences of one timeline to the hardware in the order it created them.
- * May sleep (allocates with GFP_KERNEL).
- *
- * Return: the unsignalled fence with one reference, or NULL when out of
- * memory.
+ * Drops the owner's reference of an armed fence, frees one never armed.
  */
-struct dma_fence *vsvm_fence_create(struct vsvm_fence_ctx *ctx)
+void vsvm_fence_put(struct vsvm_fence *fence)
 {
-	struct vsvm_fence *fence;
-
-	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
-	if (!fence)
-		return NULL;
-	vsvm_fence_init(ctx, fence);
-	return &fence->base;
+	if (fence && fence->base.ops)
+		dma_fence_put(&fence->base);
+	else
+		kfree(fence);
 }
 
 static struct vsvm_sdma_job *to_vsvm_sdma_job(struct drm_sched_job *sched_job)
@@ -139,10 +156,7 @@ static struct vsvm_sdma_job *to_vsvm_sdma_job(struct drm_sched_job *sched_job)
 /* Frees what the job owns; its drm_sched part must be cleaned up already. */
 static void vsvm_sdma_job_free(struct vsvm_sdma_job *job)
 {
-	if (job->done && job->done->base.ops)
-		dma_fence_put(&job->done->base);
-	else
-		kfree(job->done);
+	vsvm_fence_put(job->done);
 	kvfree(job->descs);
 	kfree(job);
 }
@@ -154,7 +168,7 @@ static struct dma_fence *vsvm_sdma_run_job(struct drm_sched_job *sched_job)
 	struct dma_fence *done = &job->done->base;
 	int ret;
 
-	vsvm_fence_init(&vdev->sdma.fences, job->done);
+	vsvm_fence_arm(&vdev->sdma.fences, job->done);
 	ret = vdev->hw_ops->copy(vdev->hw, job->descs, job->n, done);
 	if (ret) {
 		dma_fence_set_error(done, ret);
@@ -162,25 +176,6 @@ static struct dma_fence *vsvm_sdma_run_job(struct drm_sched_job *sched_job)
 		return ERR_PTR(ret);
 	}
 	return dma_fence_get(done);
-}
-
-/*
- * The engine completes every job, so a timeout only means a slow job: put it
- * back on the pending list, from which the scheduler took it, so that it is
- * freed when it completes, and let the scheduler re-arm the timer.
- */
-static enum drm_gpu_sched_stat vsvm_sdma_timedout_job(struct drm_sched_job *sched_job)
-{
-	struct vsvm_sdma_job *job = to_vsvm_sdma_job(sched_job);
-	struct drm_gpu_scheduler *sched = sched_job->sched;
-
-	drm_warn(&job->vdev->drm, "copy-engine job of %u descriptors still running after %u ms\n",
-		 job->n, VSVM_SDMA_TIMEOUT_MS);
-
-	spin_lock(&sched->job_list_lock);
-	list_add(&sched_job->list, &sched->pending_list);
-	spin_unlock(&sched->job_list_lock);
-	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
 static void vsvm_sdma_free_job(struct drm_sched_job *sched_job)
@@ -191,7 +186,6 @@ static void vsvm_sdma_free_job(struct drm_sched_job *sched_job)
 
 static const struct drm_sched_backend_ops vsvm_sdma_sched_ops = {
 	.run_job = vsvm_sdma_run_job,
-	.timedout_job = vsvm_sdma_timedout_job,
 	.free_job = vsvm_sdma_free_job,
 };
 
@@ -224,7 +218,7 @@ struct dma_fence *vsvm_sdma_copy(struct vsvm_device *vdev, struct vsvm_hw_copy_d
 	job->vdev = vdev;
 	job->descs = descs;
 	job->n = n;
-	job->done = kzalloc(sizeof(*job->done), GFP_KERNEL);
+	job->done = vsvm_fence_alloc();
 	if (!job->done) {
 		ret = -ENOMEM;
 		goto err_free;
@@ -289,7 +283,7 @@ int vsvm_sdma_init(struct vsvm_device *vdev)
 		.ops = &vsvm_sdma_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = VSVM_SDMA_CREDITS,
-		.timeout = msecs_to_jiffies(VSVM_SDMA_TIMEOUT_MS),
+		.timeout = MAX_SCHEDULE_TIMEOUT,
 		.name = "vsvm-sdma",
 		.dev = vdev->drm.dev,
 	};

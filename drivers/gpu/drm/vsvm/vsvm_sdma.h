@@ -14,6 +14,7 @@
 
 struct dma_fence;
 struct vsvm_device;
+struct vsvm_fence;
 struct vsvm_hw_copy_desc;
 
 /**
@@ -31,7 +32,9 @@ struct vsvm_fence_ctx {
 };
 
 void vsvm_fence_ctx_init(struct vsvm_fence_ctx *ctx, const char *name);
-struct dma_fence *vsvm_fence_create(struct vsvm_fence_ctx *ctx);
+struct vsvm_fence *vsvm_fence_alloc(void);
+struct dma_fence *vsvm_fence_arm(struct vsvm_fence_ctx *ctx, struct vsvm_fence *fence);
+void vsvm_fence_put(struct vsvm_fence *fence);
 
 /**
  * struct vsvm_sdma - the copy engine as seen by the driver

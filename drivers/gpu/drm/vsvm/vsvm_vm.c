@@ -233,7 +233,7 @@ static int vsvm_binding_map(struct vsvm_binding *b)
 	if (!ptes)
 		ret = -ENOMEM;
 	else
-		ret = ops->vm_prepare(vm->hw, b->node.start, size, GFP_KERNEL);
+		ret = ops->vm_prepare(vm->hw, b->node.start, size, GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		ret = vsvm_binding_write_ptes(b, ptes);
 	if (ret)
@@ -311,7 +311,7 @@ static struct vsvm_binding *vsvm_binding_alloc(struct vsvm_vm *vm, struct vsvm_b
 {
 	struct vsvm_binding *b;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	if (!b)
 		return NULL;
 	b->node.start = args->va;
@@ -451,28 +451,40 @@ void vsvm_vm_unbind_all(struct vsvm_vm *vm)
 }
 
 /**
- * vsvm_vm_access_ok() - whether a binding now allows an access
- * @vm: the VM
+ * vsvm_vm_access_ok() - whether the VM now allows an access
+ * @vm: the VM; the caller holds &vsvm_vm.lock
  * @va: GPU virtual address of the access
  * @access: VSVM_HW_ACCESS_* bits of the access
  *
  * Used by the fault handler to tell a fault that raced with a bind from a
- * fatal one. Takes &vsvm_vm.lock.
+ * fatal one. Both the binding and the page-table entry must allow the access:
+ * a binding whose entries could not be rewritten after a move (out of memory)
+ * would otherwise be replayed for ever.
  *
  * Return: true if a live binding covers @va and allows @access (writes and
- * atomics need a binding that is not read-only).
+ * atomics need a binding that is not read-only) and the entry translating
+ * @va is valid with the permissions @access needs.
  */
 bool vsvm_vm_access_ok(struct vsvm_vm *vm, u64 va, u32 access)
 {
 	struct vsvm_binding *b;
-	bool ok;
+	unsigned int shift;
+	u64 pte, need;
 
-	mutex_lock(&vm->lock);
+	lockdep_assert_held(&vm->lock);
 	b = vsvm_binding_of(interval_tree_iter_first(&vm->bindings, va, va));
-	ok = b && (!b->read_only ||
-		   !(access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC)));
-	mutex_unlock(&vm->lock);
-	return ok;
+	if (!b || (b->read_only && (access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC))))
+		return false;
+
+	need = VSVM_PTE_VALID;
+	if (access & VSVM_HW_ACCESS_READ)
+		need |= VSVM_PTE_READ;
+	if (access & VSVM_HW_ACCESS_WRITE)
+		need |= VSVM_PTE_WRITE;
+	if (access & VSVM_HW_ACCESS_ATOMIC)
+		need |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
+	pte = vm->vdev->hw_ops->vm_read_pte(vm->hw, va, &shift);
+	return (pte & need) == need;
 }
 
 static void vsvm_vm_suspend_queues(struct vsvm_vm *vm)

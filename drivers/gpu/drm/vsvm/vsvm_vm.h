@@ -49,6 +49,8 @@ struct vsvm_binding {
  *	writes; also serialises the hardware operations of the VM's queues
  * @bindings: interval tree of &struct vsvm_binding
  * @queues: &struct vsvm_queue.vm_link of the VM's queues
+ * @last_replay_ns: ktime_get_ns() of the last replay, under @lock; fault
+ *	entries older than it were answered by it
  * @suspend_depth: buffer-object moves in progress that suspended the VM's
  *	queues (one per binding of the moving object); a queue created
  *	meanwhile is suspended as many times, so that every resume matches a
@@ -63,6 +65,7 @@ struct vsvm_vm {
 	struct rb_root_cached bindings;
 	struct list_head queues;
 	unsigned int suspend_depth;
+	u64 last_replay_ns;
 };
 
 struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev);
