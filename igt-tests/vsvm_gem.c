@@ -140,6 +140,14 @@
  *              succeeds and every verify finds the data intact.
  * Test requirement: root, the vsvm module file
  *
+ * SUBTEST: page-table-trim
+ * Description: Bindings scattered over the VA space make the GPU allocate
+ *              page tables (the hardware's pt_bytes in debugfs grows by at
+ *              least a table per binding); unbinding them all frees every
+ *              one of them again, and a later binding at the same place
+ *              gets new tables and works.
+ * Test requirement: debugfs
+ *
  * SUBTEST: huge-pages
  * Description: A VRAM object bound at a 2 MiB-aligned VA is mapped with
  *              2 MiB page-table entries: a GPU fill over it walks the page
@@ -169,6 +177,7 @@ IGT_TEST_DESCRIPTION("Buffer objects, CPU mappings and GPU VM bindings of vsvm."
 #define SUBTEST_TIMEOUT 120
 #define MIB (1ULL << 20)
 #define KIB (1ULL << 10)
+#define GIB (1ULL << 30)
 /* how long freed memory may take to leave the counters (TTM may free later) */
 #define USAGE_WAIT_MS 2000
 
@@ -1427,6 +1436,52 @@ static void test_evict_busy(void)
 	restore_module();
 }
 
+#define PT_BINDINGS 64
+
+static uint64_t pt_bytes(void)
+{
+	uint64_t v;
+
+	igt_require_f(vt_debugfs_value(paths[0], "vsvm_hw", "pt_bytes", &v),
+		      "debugfs vsvm_hw has no pt_bytes\n");
+	return v;
+}
+
+static void test_page_table_trim(void)
+{
+	int fd = vt_open(paths[0]);
+	uint64_t base = vt_va_alloc(PT_BINDINGS * GIB), p0, p1;
+	uint32_t handle = vt_gem_create(fd, 4 * KIB, VSVM_GEM_DOMAIN_GTT), q;
+	uint64_t *map = vt_gem_mmap(fd, handle, 4 * KIB);
+	int i;
+
+	p0 = pt_bytes();
+	for (i = 0; i < PT_BINDINGS; i++)
+		vt_bind(fd, handle, base + i * GIB, 0, 4 * KIB, 0);
+	p1 = pt_bytes();
+	igt_info("page tables: %llu bytes before, %llu with %d scattered bindings\n",
+		 (unsigned long long)p0, (unsigned long long)p1, PT_BINDINGS);
+	/* each binding needs its own level-0 and level-1 table at least */
+	igt_assert_lte_u64(p0 + PT_BINDINGS * 12 * KIB, p1);
+
+	for (i = 0; i < PT_BINDINGS; i++)
+		vt_unbind(fd, base + i * GIB, 4 * KIB);
+	igt_assert_eq_u64(pt_bytes(), p0);
+
+	/* the tables come back when needed */
+	vt_bind(fd, handle, base + GIB, 0, 4 * KIB, 0);
+	q = vt_queue_create(fd, 0);
+	vt_run(fd, q, VSVM_KERNEL_FILL, 512, (uint64_t[6]){ base + GIB, 0x7ab1e });
+	vt_check_value(map, 512, 0x7ab1e, "fill after the tables were freed");
+	vt_queue_destroy(fd, q);
+	vt_unbind(fd, base + GIB, 4 * KIB);
+	igt_assert_eq_u64(pt_bytes(), p0);
+
+	munmap(map, 4 * KIB);
+	vt_gem_close(fd, handle);
+	close(fd);
+}
+
 /* TLB misses of a 4 MiB fill through the binding at @va */
 static uint64_t hp_fill_misses(int fd, uint32_t q, uint64_t va, uint64_t size, uint64_t value)
 {
@@ -1631,6 +1686,12 @@ igt_main
 	igt_subtest("evict-busy") {
 		igt_set_timeout(2 * SUBTEST_TIMEOUT, "evict-busy");
 		test_evict_busy();
+	}
+
+	igt_describe("Page tables of unbound ranges are freed.");
+	igt_subtest("page-table-trim") {
+		igt_set_timeout(SUBTEST_TIMEOUT, "page-table-trim");
+		test_page_table_trim();
 	}
 
 	igt_describe("2 MiB-aligned VRAM bindings use 2 MiB page-table entries.");

@@ -11,7 +11,8 @@
  * - ``vsvm_mem``: VRAM size and use, GTT use, evictions and moves, and the
  *   VRAM manager's own report;
  * - ``vsvm_hw``: the hardware's performance counters (TLB hits and misses,
- *   faults, replays, invalidations, waves, dispatches, copy-engine bytes);
+ *   faults, replays, invalidations, waves, dispatches, copy-engine bytes)
+ *   and the bytes of page tables the GPU holds;
  * - ``vsvm_queues``: every queue of the GPU with its state.
  *
  * Locking: the files read counters without locks (each value is read
@@ -67,6 +68,7 @@ static int vsvm_debugfs_hw_show(struct seq_file *m, void *data)
 	seq_printf(m, "waves: %llu\n", s.waves);
 	seq_printf(m, "dispatches: %llu\n", s.dispatches);
 	seq_printf(m, "copy_bytes: %llu\n", s.copy_bytes);
+	seq_printf(m, "pt_bytes: %llu\n", s.pt_bytes);
 	return 0;
 }
 

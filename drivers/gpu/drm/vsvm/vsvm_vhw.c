@@ -27,7 +27,7 @@
  * Calling contexts of the ops (the driver may rely on these):
  *
  * - May sleep: create, destroy, vm_create, vm_destroy, vm_prepare (as far
- *   as its gfp allows), tlb_invalidate (it spins on each compute unit's
+ *   as its gfp allows), vm_trim, tlb_invalidate (it spins on each compute unit's
  *   lock, and says might_sleep() to keep the contract), queue_create,
  *   queue_destroy, queue_suspend, queue_reset.
  * - Never sleep, callable in atomic context: caps, stats, vram_pfn,
@@ -176,6 +176,7 @@ static void vsvm_vhw_stats(const struct vsvm_hw *hw, struct vsvm_hw_stats *stats
 	stats->waves = atomic64_read(&c->waves);
 	stats->dispatches = atomic64_read(&c->dispatches);
 	stats->copy_bytes = atomic64_read(&c->copy_bytes);
+	stats->pt_bytes = atomic64_read(&c->pt_bytes);
 }
 
 static unsigned long vsvm_vhw_vram_pfn(const struct vsvm_hw *hw, u64 offset)
@@ -197,6 +198,7 @@ const struct vsvm_hw_ops vsvm_vhw_ops = {
 	.vm_prepare = vsvm_vhw_vm_prepare,
 	.vm_write_ptes = vsvm_vhw_vm_write_ptes,
 	.vm_clear = vsvm_vhw_vm_clear,
+	.vm_trim = vsvm_vhw_vm_trim,
 	.vm_read_pte = vsvm_vhw_vm_read_pte,
 	.tlb_invalidate = vsvm_vhw_tlb_invalidate,
 	.vm_replay = vsvm_vhw_vm_replay,

@@ -151,6 +151,7 @@ struct vsvm_hw_caps {
  * @waves: waves run to completion
  * @dispatches: dispatches completed, with or without error
  * @copy_bytes: bytes moved or filled by the copy engine
+ * @pt_bytes: bytes of page tables of every VM now (not monotonic)
  */
 struct vsvm_hw_stats {
 	u64 tlb_hits;
@@ -161,6 +162,7 @@ struct vsvm_hw_stats {
 	u64 waves;
 	u64 dispatches;
 	u64 copy_bytes;
+	u64 pt_bytes;
 };
 
 /**
@@ -235,6 +237,9 @@ struct vsvm_hw_ih_entry {
  * @vm_clear: make every leaf entry in [va, va + size) invalid (4 KiB and
  *	2 MiB; both bounds 4 KiB aligned, a 2 MiB entry only partly covered
  *	is cleared whole); does not flush TLBs; never allocates or sleeps
+ * @vm_trim: free the page tables under [va, va + size) that map nothing
+ *	(after vm_clear); returns once no compute unit can still walk them;
+ *	may sleep; a page-table write. vm_prepare makes them again.
  * @vm_read_pte: the leaf entry translating @va, with the hardware's
  *	accessed and dirty bits, or 0; its size shift in @shift
  * @tlb_invalidate: flush [va, va + size) of the VM from every TLB and wait
@@ -276,6 +281,7 @@ struct vsvm_hw_ops {
 	void (*vm_write_ptes)(struct vsvm_hw_vm *vm, u64 va, const u64 *ptes,
 			      unsigned int n, unsigned int shift);
 	void (*vm_clear)(struct vsvm_hw_vm *vm, u64 va, u64 size);
+	void (*vm_trim)(struct vsvm_hw_vm *vm, u64 va, u64 size);
 	u64 (*vm_read_pte)(struct vsvm_hw_vm *vm, u64 va, unsigned int *shift);
 	void (*tlb_invalidate)(struct vsvm_hw_vm *vm, u64 va, u64 size);
 	void (*vm_replay)(struct vsvm_hw_vm *vm);

@@ -14,8 +14,10 @@
  * is that kernel pointer. An entry above level 0 is %VSVM_VHW_PDE when its
  * child table is in use, 0 when nothing below it is mapped, and at level 1
  * it may instead be a 2 MiB leaf (%VSVM_PTE_HUGE set). Tables are allocated
- * by vm_prepare (all levels, down to level 0) and freed only by vm_destroy,
- * so a walker never meets a freed table.
+ * by vm_prepare (all levels, down to level 0) and freed by vm_trim once they
+ * map nothing, or by vm_destroy. vm_trim clears the directory entry, then
+ * drains every compute unit (walks run under the compute unit's lock) before
+ * it frees the table, so a walker never meets a freed table.
  *
  * A level-1 slot changes between a 2 MiB leaf and a level-0 table as the
  * driver writes entries: a 2 MiB write replaces the slot and zeroes the
@@ -88,22 +90,32 @@ static u64 vsvm_vhw_pt_next(u64 va, u64 end, unsigned int level)
 	return min(end, round_down(va, span) + span);
 }
 
-static struct vsvm_vhw_pt *vsvm_vhw_pt_alloc(unsigned int level, gfp_t gfp)
+static size_t vsvm_vhw_pt_size(unsigned int level)
 {
 	struct vsvm_vhw_pt *pt;
 
-	return kzalloc(struct_size(pt, children, level ? VSVM_VHW_PT_ENTRIES : 0), gfp);
+	return struct_size(pt, children, level ? VSVM_VHW_PT_ENTRIES : 0);
 }
 
-static void vsvm_vhw_pt_free(struct vsvm_vhw_pt *pt, unsigned int level)
+static struct vsvm_vhw_pt *vsvm_vhw_pt_alloc(struct vsvm_hw *hw, unsigned int level, gfp_t gfp)
+{
+	struct vsvm_vhw_pt *pt = kzalloc(vsvm_vhw_pt_size(level), gfp);
+
+	if (pt)
+		atomic64_add(vsvm_vhw_pt_size(level), &hw->counters.pt_bytes);
+	return pt;
+}
+
+static void vsvm_vhw_pt_free(struct vsvm_hw *hw, struct vsvm_vhw_pt *pt, unsigned int level)
 {
 	unsigned int i;
 
 	if (level) {
 		for (i = 0; i < VSVM_VHW_PT_ENTRIES; i++)
 			if (pt->children[i])
-				vsvm_vhw_pt_free(pt->children[i], level - 1);
+				vsvm_vhw_pt_free(hw, pt->children[i], level - 1);
 	}
+	atomic64_sub(vsvm_vhw_pt_size(level), &hw->counters.pt_bytes);
 	kfree(pt);
 }
 
@@ -122,7 +134,7 @@ struct vsvm_hw_vm *vsvm_vhw_vm_create(struct vsvm_hw *hw, u32 vmid)
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
-	vm->root = vsvm_vhw_pt_alloc(VSVM_VHW_TOP_LEVEL, GFP_KERNEL);
+	vm->root = vsvm_vhw_pt_alloc(hw, VSVM_VHW_TOP_LEVEL, GFP_KERNEL);
 	if (!vm->root) {
 		kfree(vm);
 		return ERR_PTR(-ENOMEM);
@@ -144,7 +156,7 @@ struct vsvm_hw_vm *vsvm_vhw_vm_create(struct vsvm_hw *hw, u32 vmid)
  */
 void vsvm_vhw_vm_destroy(struct vsvm_hw_vm *vm)
 {
-	vsvm_vhw_pt_free(vm->root, VSVM_VHW_TOP_LEVEL);
+	vsvm_vhw_pt_free(vm->hw, vm->root, VSVM_VHW_TOP_LEVEL);
 	kfree(vm);
 }
 
@@ -155,7 +167,7 @@ static void vsvm_vhw_pt_set_pde(struct vsvm_vhw_pt *pt, unsigned int i)
 	smp_store_release(&pt->ptes[i], VSVM_VHW_PDE);
 }
 
-static int vsvm_vhw_pt_prepare(struct vsvm_vhw_pt *pt, unsigned int level,
+static int vsvm_vhw_pt_prepare(struct vsvm_hw *hw, struct vsvm_vhw_pt *pt, unsigned int level,
 			       u64 va, u64 end, gfp_t gfp)
 {
 	struct vsvm_vhw_pt *child;
@@ -168,7 +180,7 @@ static int vsvm_vhw_pt_prepare(struct vsvm_vhw_pt *pt, unsigned int level,
 		next = vsvm_vhw_pt_next(va, end, level);
 		child = pt->children[i];
 		if (!child) {
-			child = vsvm_vhw_pt_alloc(level - 1, gfp);
+			child = vsvm_vhw_pt_alloc(hw, level - 1, gfp);
 			if (!child)
 				return -ENOMEM;
 			WRITE_ONCE(pt->children[i], child);
@@ -177,7 +189,7 @@ static int vsvm_vhw_pt_prepare(struct vsvm_vhw_pt *pt, unsigned int level,
 		if (!(READ_ONCE(pt->ptes[i]) & VSVM_PTE_VALID))
 			vsvm_vhw_pt_set_pde(pt, i);
 		if (level > 1) {
-			ret = vsvm_vhw_pt_prepare(child, level - 1, va, next, gfp);
+			ret = vsvm_vhw_pt_prepare(hw, child, level - 1, va, next, gfp);
 			if (ret)
 				return ret;
 		}
@@ -195,7 +207,8 @@ static int vsvm_vhw_pt_prepare(struct vsvm_vhw_pt *pt, unsigned int level,
  * Allocates every level down to the level-0 tables that 4 KiB entries over
  * [@va, @va + @size) need, so that vm_write_ptes of either size never
  * allocates. The part of the range past the 48-bit VA space is ignored.
- * Tables allocated before a failure stay (they are freed with the VM).
+ * Tables allocated before a failure stay (vm_trim or the VM's end frees
+ * them).
  *
  * Context: sleeps if @gfp allows; page-table writes of the VM serialised by
  * the caller.
@@ -205,7 +218,7 @@ int vsvm_vhw_vm_prepare(struct vsvm_hw_vm *vm, u64 va, u64 size, gfp_t gfp)
 {
 	u64 end = min(va + size < va ? U64_MAX : va + size, VSVM_VHW_VA_END);
 
-	return vsvm_vhw_pt_prepare(vm->root, VSVM_VHW_TOP_LEVEL, va, end, gfp);
+	return vsvm_vhw_pt_prepare(vm->hw, vm->root, VSVM_VHW_TOP_LEVEL, va, end, gfp);
 }
 
 /*
@@ -330,6 +343,82 @@ void vsvm_vhw_vm_clear(struct vsvm_hw_vm *vm, u64 va, u64 size)
 	u64 end = min(va + size < va ? U64_MAX : va + size, VSVM_VHW_VA_END);
 
 	vsvm_vhw_pt_clear(vm->root, VSVM_VHW_TOP_LEVEL, va, end);
+}
+
+/* Wait until no compute unit is inside a walk or an access it began before */
+static void vsvm_vhw_mmu_drain(struct vsvm_hw *hw)
+{
+	unsigned int i;
+
+	for (i = 0; i < hw->cfg.num_cus; i++) {
+		spin_lock(&hw->cus[i].lock);
+		spin_unlock(&hw->cus[i].lock);
+	}
+}
+
+static bool vsvm_vhw_pt_unused(const struct vsvm_vhw_pt *pt, unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; i < VSVM_VHW_PT_ENTRIES; i++)
+		if (READ_ONCE(pt->ptes[i]) || (level && pt->children[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Free the tables under the entries of @pt that [@va, @end) touches and that
+ * map nothing, deepest first. A walker reads the directory entry, then the
+ * child pointer, all under its compute unit's lock: the entry is cleared
+ * first, the walkers drained, and only then the pointer cleared and the
+ * table freed.
+ */
+static void vsvm_vhw_pt_trim(struct vsvm_hw *hw, struct vsvm_vhw_pt *pt, unsigned int level,
+			     u64 va, u64 end)
+{
+	struct vsvm_vhw_pt *child;
+	unsigned int i;
+	u64 next;
+
+	for (; va < end; va = next) {
+		i = vsvm_vhw_pt_index(va, level);
+		next = vsvm_vhw_pt_next(va, end, level);
+		child = pt->children[i];
+		if (!child)
+			continue;
+		if (level > 1)
+			vsvm_vhw_pt_trim(hw, child, level - 1, va, next);
+		if (!vsvm_vhw_pt_unused(child, level - 1))
+			continue;
+		/* A 2 MiB leaf stays: only the empty table under it goes. */
+		if (READ_ONCE(pt->ptes[i]) == VSVM_VHW_PDE) {
+			WRITE_ONCE(pt->ptes[i], 0);
+			vsvm_vhw_mmu_drain(hw);
+		}
+		WRITE_ONCE(pt->children[i], NULL);
+		vsvm_vhw_pt_free(hw, child, level - 1);
+	}
+}
+
+/**
+ * vsvm_vhw_vm_trim() - free the page tables of a range that map nothing
+ * @vm: the VM
+ * @va: start of the range
+ * @size: bytes
+ *
+ * Frees every table below the root, reached from [@va, @va + @size), whose
+ * entries are all invalid (after vm_clear), and returns once no compute unit
+ * can still be walking one of them. vm_prepare makes them again when needed.
+ *
+ * Context: process context, may sleep; a page-table write of the VM,
+ * serialised by the caller.
+ */
+void vsvm_vhw_vm_trim(struct vsvm_hw_vm *vm, u64 va, u64 size)
+{
+	u64 end = min(va + size < va ? U64_MAX : va + size, VSVM_VHW_VA_END);
+
+	might_sleep();
+	vsvm_vhw_pt_trim(vm->hw, vm->root, VSVM_VHW_TOP_LEVEL, va, end);
 }
 
 /*

@@ -41,8 +41,9 @@ struct task_struct;
  * @ptes: the entries: leaf entries (VSVM_PTE_*) at level 0 and for 2 MiB
  *	leaves at level 1, %VSVM_VHW_PDE where a next-level table is in use,
  *	0 where nothing is mapped
- * @children: next-level tables, allocated by vm_prepare and freed only with
- *	the VM; absent (zero-sized) at level 0
+ * @children: next-level tables, allocated by vm_prepare and freed by
+ *	vm_trim (when they map nothing) or with the VM; absent (zero-sized) at
+ *	level 0
  */
 struct vsvm_vhw_pt {
 	u64 ptes[VSVM_VHW_PT_ENTRIES];
@@ -57,6 +58,7 @@ struct vsvm_vhw_pt {
  * @waves: waves whose kernel ran to completion
  * @dispatches: dispatch fences signalled
  * @copy_bytes: bytes moved or filled by the copy engine
+ * @pt_bytes: bytes of page tables of every VM now
  */
 struct vsvm_vhw_counters {
 	atomic64_t faults;
@@ -65,6 +67,7 @@ struct vsvm_vhw_counters {
 	atomic64_t waves;
 	atomic64_t dispatches;
 	atomic64_t copy_bytes;
+	atomic64_t pt_bytes;
 };
 
 /**
@@ -282,6 +285,7 @@ int vsvm_vhw_vm_prepare(struct vsvm_hw_vm *vm, u64 va, u64 size, gfp_t gfp);
 void vsvm_vhw_vm_write_ptes(struct vsvm_hw_vm *vm, u64 va, const u64 *ptes,
 			    unsigned int n, unsigned int shift);
 void vsvm_vhw_vm_clear(struct vsvm_hw_vm *vm, u64 va, u64 size);
+void vsvm_vhw_vm_trim(struct vsvm_hw_vm *vm, u64 va, u64 size);
 u64 vsvm_vhw_vm_read_pte(struct vsvm_hw_vm *vm, u64 va, unsigned int *shift);
 void vsvm_vhw_tlb_invalidate(struct vsvm_hw_vm *vm, u64 va, u64 size);
 int vsvm_vhw_mmu_access(struct vsvm_vhw_cu *cu, struct vsvm_hw_vm *vm, u64 va,

@@ -257,6 +257,7 @@ static void vsvm_binding_unmap(struct vsvm_binding *b)
 	interval_tree_remove(&b->node, &vm->bindings);
 	ops->vm_clear(vm->hw, b->node.start, size);
 	ops->tlb_invalidate(vm->hw, b->node.start, size);
+	ops->vm_trim(vm->hw, b->node.start, size);
 }
 
 /* Unlink an unmapped binding from its object and free it */
@@ -281,11 +282,13 @@ static int vsvm_vm_insert(struct vsvm_vm *vm, struct vsvm_binding *b)
 		ret = -EEXIST;
 	} else {
 		ret = vsvm_binding_map(b);
-		if (ret)
+		if (ret) {
 			vm->vdev->hw_ops->tlb_invalidate(vm->hw, b->node.start,
 							 vsvm_binding_size(b));
-		else
+			vm->vdev->hw_ops->vm_trim(vm->hw, b->node.start, vsvm_binding_size(b));
+		} else {
 			interval_tree_insert(&b->node, &vm->bindings);
+		}
 	}
 	mutex_unlock(&vm->lock);
 	return ret;
