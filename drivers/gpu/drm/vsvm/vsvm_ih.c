@@ -44,22 +44,9 @@ void vsvm_ih_irq(void *data)
 	schedule_work(&vdev->ih_work);
 }
 
-/* The queue with hardware id @qid, with a reference, or NULL */
-static struct vsvm_queue *vsvm_ih_queue_get(struct vsvm_device *vdev, u32 qid)
-{
-	struct vsvm_queue *q;
-
-	xa_lock(&vdev->queues);
-	q = xa_load(&vdev->queues, qid);
-	if (q && !kref_get_unless_zero(&q->ref))
-		q = NULL;
-	xa_unlock(&vdev->queues);
-	return q;
-}
-
 static void vsvm_ih_fault(struct vsvm_device *vdev, const struct vsvm_hw_ih_entry *e)
 {
-	struct vsvm_queue *q = vsvm_ih_queue_get(vdev, e->qid);
+	struct vsvm_queue *q = vsvm_queue_get(&vdev->queues, e->qid);
 
 	if (!q)
 		return;

@@ -194,16 +194,23 @@ void vsvm_queue_put(struct vsvm_queue *q)
 	wake_up_var(&q->ref);
 }
 
-/* The queue with user id @id of a file, with a reference, or NULL */
-static struct vsvm_queue *vsvm_queue_lookup(struct vsvm_file *vfile, u32 id)
+/**
+ * vsvm_queue_get() - look a queue up by id, with a reference
+ * @queues: &vsvm_file.queues (user ids) or &vsvm_device.queues (hardware ids)
+ * @id: the id
+ *
+ * Return: the queue, to release with vsvm_queue_put(), or NULL if there is
+ * none or it is going away.
+ */
+struct vsvm_queue *vsvm_queue_get(struct xarray *queues, u32 id)
 {
 	struct vsvm_queue *q;
 
-	xa_lock(&vfile->queues);
-	q = xa_load(&vfile->queues, id);
+	xa_lock(queues);
+	q = xa_load(queues, id);
 	if (q && !kref_get_unless_zero(&q->ref))
 		q = NULL;
-	xa_unlock(&vfile->queues);
+	xa_unlock(queues);
 	return q;
 }
 
@@ -811,7 +818,7 @@ int vsvm_ioctl_dispatch(struct drm_device *drm, void *data, struct drm_file *fil
 	if (IS_ERR(syncs))
 		return PTR_ERR(syncs);
 
-	q = vsvm_queue_lookup(to_vsvm_file(file), args->queue_id);
+	q = vsvm_queue_get(&to_vsvm_file(file)->queues, args->queue_id);
 	if (!q) {
 		ret = -ENOENT;
 	} else if (!vsvm_queue_active(q)) {
@@ -841,7 +848,7 @@ int vsvm_ioctl_queue_status(struct drm_device *drm, void *data, struct drm_file 
 
 	if (args->flags)
 		return -EINVAL;
-	q = vsvm_queue_lookup(to_vsvm_file(file), args->queue_id);
+	q = vsvm_queue_get(&to_vsvm_file(file)->queues, args->queue_id);
 	if (!q)
 		return -ENOENT;
 

@@ -22,6 +22,7 @@ struct vsvm_file;
 struct vsvm_hw_ih_entry;
 struct vsvm_hw_queue;
 struct vsvm_vm;
+struct xarray;
 
 /**
  * struct vsvm_queue - a compute queue
@@ -62,6 +63,7 @@ struct vsvm_queue {
 	atomic64_t completed;
 };
 
+struct vsvm_queue *vsvm_queue_get(struct xarray *queues, u32 id);
 void vsvm_queue_put(struct vsvm_queue *q);
 void vsvm_queues_file_fini(struct vsvm_file *vfile);
 void vsvm_queue_fault(struct vsvm_queue *q, const struct vsvm_hw_ih_entry *e);

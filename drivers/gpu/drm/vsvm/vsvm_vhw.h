@@ -80,6 +80,29 @@ struct vsvm_hw_queue;
 #define VSVM_HW_ACCESS_WRITE	BIT(1)
 #define VSVM_HW_ACCESS_ATOMIC	BIT(2)
 
+/**
+ * vsvm_hw_pte_allows() - whether a leaf entry allows an access
+ * @pte: the entry
+ * @access: VSVM_HW_ACCESS_* bits
+ *
+ * The hardware's permission rule: a valid entry, READ for reads, WRITE for
+ * writes, ATOMIC and WRITE for atomics.
+ *
+ * Return: true if an access of kind @access through @pte does not fault.
+ */
+static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
+{
+	u64 need = VSVM_PTE_VALID;
+
+	if (access & VSVM_HW_ACCESS_READ)
+		need |= VSVM_PTE_READ;
+	if (access & VSVM_HW_ACCESS_WRITE)
+		need |= VSVM_PTE_WRITE;
+	if (access & VSVM_HW_ACCESS_ATOMIC)
+		need |= VSVM_PTE_ATOMIC | VSVM_PTE_WRITE;
+	return (pte & need) == need;
+}
+
 /* Built-in kernels (same numbers as the uAPI's VSVM_KERNEL_*) */
 #define VSVM_HW_KERNEL_FILL		0
 #define VSVM_HW_KERNEL_COPY		1

@@ -469,19 +469,6 @@ u64 vsvm_vhw_vm_read_pte(struct vsvm_hw_vm *vm, u64 va, unsigned int *shift)
 	return ptep ? READ_ONCE(*ptep) : 0;
 }
 
-static bool vsvm_vhw_pte_allows(u64 pte, u32 access)
-{
-	u64 need = VSVM_PTE_VALID;
-
-	if (access & VSVM_HW_ACCESS_READ)
-		need |= VSVM_PTE_READ;
-	if (access & VSVM_HW_ACCESS_WRITE)
-		need |= VSVM_PTE_WRITE;
-	if (access & VSVM_HW_ACCESS_ATOMIC)
-		need |= VSVM_PTE_ATOMIC | VSVM_PTE_WRITE;
-	return (pte & need) == need;
-}
-
 static u64 vsvm_vhw_pte_bits(u32 access)
 {
 	if (access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC))
@@ -499,7 +486,7 @@ static u64 vsvm_vhw_pte_touch(u64 *ptep, unsigned int shift, u32 access)
 	u64 old = READ_ONCE(*ptep);
 
 	do {
-		if (!vsvm_vhw_pte_allows(old, access))
+		if (!vsvm_hw_pte_allows(old, access))
 			return 0;
 		/* The slot became a table since the walk read it. */
 		if (shift == VSVM_HW_HUGE_SHIFT && !(old & VSVM_PTE_HUGE))
@@ -574,7 +561,7 @@ static void *vsvm_vhw_translate(struct vsvm_vhw_cu *cu, struct vsvm_hw_vm *vm, u
 	lockdep_assert_held(&cu->lock);
 	need_dirty = vsvm_vhw_pte_bits(access) & VSVM_PTE_DIRTY;
 	e = vsvm_vhw_tlb_find(cu, vm->asid, va);
-	if (e && vsvm_vhw_pte_allows(e->pte, access) && (e->pte & need_dirty) == need_dirty) {
+	if (e && vsvm_hw_pte_allows(e->pte, access) && (e->pte & need_dirty) == need_dirty) {
 		WRITE_ONCE(cu->tlb_hits, cu->tlb_hits + 1);
 	} else {
 		WRITE_ONCE(cu->tlb_misses, cu->tlb_misses + 1);

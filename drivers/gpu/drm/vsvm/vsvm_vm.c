@@ -464,30 +464,19 @@ void vsvm_vm_unbind_all(struct vsvm_vm *vm)
  * a binding whose entries could not be rewritten after a move (out of memory)
  * would otherwise be replayed for ever.
  *
- * Return: true if a live binding covers @va and allows @access (writes and
- * atomics need a binding that is not read-only) and the entry translating
- * @va is valid with the permissions @access needs.
+ * Return: true if a live binding covers @va and the entry translating @va
+ * allows @access (vsvm_hw_pte_allows(); a read-only binding's entries lack
+ * the write and atomic bits).
  */
 bool vsvm_vm_access_ok(struct vsvm_vm *vm, u64 va, u32 access)
 {
 	struct vsvm_binding *b;
 	unsigned int shift;
-	u64 pte, need;
 
 	lockdep_assert_held(&vm->lock);
+	/* A read-only binding has read-only entries: the entry decides */
 	b = vsvm_binding_of(interval_tree_iter_first(&vm->bindings, va, va));
-	if (!b || (b->read_only && (access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC))))
-		return false;
-
-	need = VSVM_PTE_VALID;
-	if (access & VSVM_HW_ACCESS_READ)
-		need |= VSVM_PTE_READ;
-	if (access & VSVM_HW_ACCESS_WRITE)
-		need |= VSVM_PTE_WRITE;
-	if (access & VSVM_HW_ACCESS_ATOMIC)
-		need |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
-	pte = vm->vdev->hw_ops->vm_read_pte(vm->hw, va, &shift);
-	return (pte & need) == need;
+	return b && vsvm_hw_pte_allows(vm->vdev->hw_ops->vm_read_pte(vm->hw, va, &shift), access);
 }
 
 static void vsvm_vm_suspend_queues(struct vsvm_vm *vm)
