@@ -28,7 +28,7 @@ extern "C" {
 
 /* Incompatible uAPI changes bump the major version, compatible additions the minor */
 #define VSVM_UAPI_VERSION_MAJOR		1
-#define VSVM_UAPI_VERSION_MINOR		1
+#define VSVM_UAPI_VERSION_MINOR		2
 
 #define DRM_VSVM_QUERY_DEVICE		0x00
 #define DRM_VSVM_GEM_CREATE		0x01
@@ -39,6 +39,9 @@ extern "C" {
 #define DRM_VSVM_QUEUE_DESTROY		0x06
 #define DRM_VSVM_DISPATCH		0x07
 #define DRM_VSVM_QUEUE_STATUS		0x08
+#define DRM_VSVM_SVM_SET_ATTR		0x09
+#define DRM_VSVM_SVM_GET_ATTR		0x0a
+#define DRM_VSVM_SVM_RETRY		0x0b
 
 #define DRM_IOCTL_VSVM_QUERY_DEVICE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY_DEVICE, struct drm_vsvm_query_device)
@@ -58,6 +61,12 @@ extern "C" {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_DISPATCH, struct drm_vsvm_dispatch)
 #define DRM_IOCTL_VSVM_QUEUE_STATUS \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUEUE_STATUS, struct drm_vsvm_queue_status)
+#define DRM_IOCTL_VSVM_SVM_SET_ATTR \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_SET_ATTR, struct drm_vsvm_svm_attr_args)
+#define DRM_IOCTL_VSVM_SVM_GET_ATTR \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_GET_ATTR, struct drm_vsvm_svm_attr_args)
+#define DRM_IOCTL_VSVM_SVM_RETRY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_RETRY, struct drm_vsvm_svm_retry)
 
 /* Page sizes the GPU page table can map (bits of drm_vsvm_query_device.page_sizes) */
 #define VSVM_PAGE_SIZE_4K		0x1000ULL
@@ -65,6 +74,8 @@ extern "C" {
 
 /* drm_vsvm_query_device.capabilities: the GPU can stall on a fault and replay it */
 #define VSVM_CAP_RETRY_FAULT		0x1U
+/* drm_vsvm_query_device.capabilities: shared virtual memory (the DRM_IOCTL_VSVM_SVM_* ioctls) */
+#define VSVM_CAP_SVM			0x2U
 
 /**
  * struct drm_vsvm_query_device - describe the GPU behind a render node
@@ -248,6 +259,21 @@ struct drm_vsvm_queue_destroy {
 #define VSVM_KERNEL_SCATTER		7
 /* TRIAD: args[0] = a, args[1] = b, args[2] = c, args[3] = s. a[i] = b[i] + s * c[i]. */
 #define VSVM_KERNEL_TRIAD		8
+/*
+ * PROGRAM: args[0] = code, args[1] = data, args[2] = number of instructions
+ * (1 .. VSVM_PROGRAM_MAX_INSNS). Work item i runs the program on data[i]:
+ * x = data[i]; each instruction (op << 56 | imm, imm 56 bits) does
+ * x += imm (VSVM_OP_ADD), x *= imm (VSVM_OP_MUL) or x ^= imm (VSVM_OP_XOR),
+ * any other op does nothing; then data[i] = x. The GPU fetches the
+ * instructions as code: the code must be mapped executable (buffer-object
+ * bindings are; SVM memory needs VSVM_SVM_FLAG_GPU_EXEC), else the fetch
+ * faults with VSVM_ACCESS_EXEC.
+ */
+#define VSVM_KERNEL_PROGRAM		9
+#define VSVM_PROGRAM_MAX_INSNS		512
+#define VSVM_OP_ADD			0
+#define VSVM_OP_MUL			1
+#define VSVM_OP_XOR			2
 
 /* Largest grid a dispatch accepts */
 #define VSVM_MAX_GRID			(1ULL << 32)
@@ -279,7 +305,8 @@ struct drm_vsvm_sync {
  * cancelled (-ECANCELED) or the hardware ran out of memory (-ENOMEM).
  * Errors: -ENOENT for an unknown queue or syncobj, -ECANCELED if the queue
  * is in error, -EINVAL for an unknown kernel, a zero or too large grid,
- * unaligned addresses, POINTER_CHASE with a grid other than 1, more than
+ * unaligned addresses, POINTER_CHASE with a grid other than 1, PROGRAM with
+ * no or too many instructions, more than
  * VSVM_MAX_SYNCS syncs, unknown sync flags, or a wait syncobj with no fence
  * (or a timeline point not submitted yet), -EFAULT for an unreadable @syncs
  * array, -ENOMEM when out of memory.
@@ -312,6 +339,7 @@ struct drm_vsvm_dispatch {
 #define VSVM_ACCESS_READ		0x1U
 #define VSVM_ACCESS_WRITE		0x2U
 #define VSVM_ACCESS_ATOMIC		0x4U
+#define VSVM_ACCESS_EXEC		0x8U
 
 /**
  * struct drm_vsvm_queue_status - state of a queue
@@ -332,6 +360,146 @@ struct drm_vsvm_queue_status {
 	__u32 flags;
 	/** @completed: out, dispatches completed successfully */
 	__u64 completed;
+};
+
+/**
+ * DOC: shared virtual memory
+ *
+ * The GPU reaches the process's own memory (malloc, file mappings, stacks)
+ * at the CPU's addresses: a dispatch may pass any CPU pointer of the process
+ * that opened the render node. Every vsvm GPU a process opens shares one
+ * process context (one per mm), holding the SVM attributes and the GPUs'
+ * mirrors of the CPU page tables. A GPU access to an address the GPU has not
+ * mapped yet faults; in retry mode (the default) the driver mirrors the CPU
+ * pages around it and replays the access. The GPU never gets more rights
+ * than the CPU has: PROT_NONE memory, unmapped holes and writes to read-only
+ * mappings fault fatally (the queue stops, DRM_IOCTL_VSVM_QUEUE_STATUS tells
+ * the address). Buffer-object bindings (DRM_IOCTL_VSVM_VM_BIND) and SVM
+ * ranges with attributes must not overlap (-EADDRINUSE both ways); a
+ * binding over memory the GPU had mirrored takes its place.
+ *
+ * Attributes (amdkfd semantics) are kept per address range: SET applies a
+ * list of (type, value) pairs to [start, start + size), GET aggregates over
+ * the attribute ranges that overlap it. Registering is optional: addresses
+ * without attributes have the defaults (no preferred or prefetch location,
+ * flags COHERENT, granularity 9, access for every GPU of the process in
+ * retry mode and for none with retry off). Attributes live until the memory
+ * is unmapped or the process's last vsvm file is closed.
+ *
+ * - PREFERRED_LOC: gpu_id or VSVM_SVM_LOCATION_SYSMEM or _UNDEFINED; where
+ *   the data should live (memory placement policy).
+ * - PREFETCH_LOC: gpu_id or SYSMEM; prefetches the range to that location
+ *   now (for a GPU: its pages are faulted in and mapped on that GPU).
+ * - ACCESS, ACCESS_IN_PLACE, NO_ACCESS: value is a gpu_id; whether and how
+ *   that GPU may access the range. NO_ACCESS unmaps the range from that GPU
+ *   at once; its later accesses fault fatally.
+ * - SET_FLAGS, CLR_FLAGS: VSVM_SVM_FLAG_* bits.
+ * - GRANULARITY: log2 of the pages the driver handles around a GPU fault
+ *   (0 = 4 KiB .. VSVM_SVM_GRANULARITY_MAX).
+ *
+ * Flags: COHERENT: the GPU may do atomics on system memory of the range
+ * (without it an atomic to the range faults fatally); GPU_RO: the GPU maps
+ * the range read-only (writes fault fatally); GPU_EXEC: the GPU may fetch
+ * code from the range (VSVM_KERNEL_PROGRAM; without it the fetch faults
+ * fatally); GPU_READ_MOSTLY: GPU reads map pages read-only (a later
+ * GPU write upgrades them with another fault), without it a read maps a
+ * writable CPU mapping writable at once; GPU_ALWAYS_MAPPED: the range stays
+ * mapped on every GPU with access: it is mapped when the attribute is set,
+ * and a CPU page-table change suspends the process's queues until the
+ * driver has mapped it again.
+ *
+ * GET aggregation: PREFERRED_LOC and PREFETCH_LOC give the common value, or
+ * VSVM_SVM_LOCATION_UNDEFINED if the ranges differ; SET_FLAGS the flags set
+ * in every range, CLR_FLAGS the flags clear in every range; GRANULARITY the
+ * smallest; ACCESS (value: the gpu_id to ask about) is rewritten to ACCESS,
+ * ACCESS_IN_PLACE or NO_ACCESS: ACCESS if every range gives access,
+ * ACCESS_IN_PLACE if every range gives access or in-place access and one
+ * gives in-place access, else NO_ACCESS. ACCESS_IN_PLACE and NO_ACCESS are
+ * not valid query types. When no attribute range overlaps, the defaults are
+ * returned.
+ *
+ * Errors of SET and GET: -EINVAL for a zero size, an unaligned start or
+ * size, non-zero flags, nattr 0 or above VSVM_SVM_MAX_ATTRS, an unknown
+ * type, unknown flag bits, a granularity above the maximum, or a gpu_id the
+ * process has not opened; -EOVERFLOW if start + size wraps or passes the
+ * user address space; -EFAULT if part of the range has no mapping, or is an
+ * I/O or PFN mapping (VM_IO, VM_PFNMAP), or @attrs cannot be read or
+ * written; -EADDRINUSE if the range overlaps a buffer-object binding of the
+ * process on any GPU; -EBADF if the caller is not the process that opened
+ * the file; -ENOMEM. SET may fail part way with the attributes applied and
+ * the prefetch or mapping not done (-EFAULT, -EAGAIN, -ENOMEM).
+ *
+ * Retry mode (DRM_IOCTL_VSVM_SVM_RETRY) is per process. With retry off every
+ * queue the process creates is a no-retry queue: the driver maps the ranges
+ * that give a GPU access before its queues run (as GPU_ALWAYS_MAPPED), and a
+ * GPU access to anything else faults fatally.
+ */
+
+/* PREFERRED_LOC / PREFETCH_LOC values besides a gpu_id */
+#define VSVM_SVM_LOCATION_SYSMEM	0U
+#define VSVM_SVM_LOCATION_UNDEFINED	0xffffffffU
+
+/* drm_vsvm_svm_attr.type */
+#define VSVM_SVM_ATTR_PREFERRED_LOC	0
+#define VSVM_SVM_ATTR_PREFETCH_LOC	1
+#define VSVM_SVM_ATTR_ACCESS		2
+#define VSVM_SVM_ATTR_ACCESS_IN_PLACE	3
+#define VSVM_SVM_ATTR_NO_ACCESS		4
+#define VSVM_SVM_ATTR_SET_FLAGS		5
+#define VSVM_SVM_ATTR_CLR_FLAGS		6
+#define VSVM_SVM_ATTR_GRANULARITY	7
+
+/* SET_FLAGS / CLR_FLAGS bits */
+#define VSVM_SVM_FLAG_COHERENT		0x1U
+#define VSVM_SVM_FLAG_GPU_RO		0x2U
+#define VSVM_SVM_FLAG_GPU_EXEC		0x4U
+#define VSVM_SVM_FLAG_GPU_READ_MOSTLY	0x8U
+#define VSVM_SVM_FLAG_GPU_ALWAYS_MAPPED	0x10U
+
+#define VSVM_SVM_DEFAULT_GRANULARITY	9
+#define VSVM_SVM_GRANULARITY_MAX	17
+#define VSVM_SVM_MAX_ATTRS		64
+
+/**
+ * struct drm_vsvm_svm_attr - one SVM attribute
+ */
+struct drm_vsvm_svm_attr {
+	/** @type: VSVM_SVM_ATTR_* */
+	__u32 type;
+	/** @value: location, gpu_id, flags or granularity, per @type */
+	__u32 value;
+};
+
+/**
+ * struct drm_vsvm_svm_attr_args - DRM_IOCTL_VSVM_SVM_SET_ATTR / _GET_ATTR
+ *
+ * GET writes the aggregated values (and for ACCESS queries the type) back
+ * into @attrs.
+ */
+struct drm_vsvm_svm_attr_args {
+	/** @start: in, CPU virtual address, page aligned */
+	__u64 start;
+	/** @size: in, bytes, page aligned, non-zero */
+	__u64 size;
+	/** @attrs: in, user pointer to @nattr &struct drm_vsvm_svm_attr */
+	__u64 attrs;
+	/** @nattr: in, 1 .. VSVM_SVM_MAX_ATTRS */
+	__u32 nattr;
+	/** @flags: in, must be 0 */
+	__u32 flags;
+};
+
+/**
+ * struct drm_vsvm_svm_retry - query or set the process's retry mode
+ *
+ * -EBUSY when changing the mode while the process has queues on any vsvm
+ * GPU; -EINVAL for a mode other than -1, 0 or 1 or non-zero flags.
+ */
+struct drm_vsvm_svm_retry {
+	/** @mode: in, -1 to query, 0 for no-retry, 1 for retry; out, the mode now */
+	__s32 mode;
+	/** @flags: in, must be 0 */
+	__u32 flags;
 };
 
 #if defined(__cplusplus)

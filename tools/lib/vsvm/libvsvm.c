@@ -461,6 +461,43 @@ int vsvm_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *s
 	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_QUEUE_STATUS, status);
 }
 
+static int vsvm_svm_attr_ioctl(int fd, unsigned long request, const void *start, uint64_t size,
+			       struct drm_vsvm_svm_attr *attrs, unsigned int nattr)
+{
+	struct drm_vsvm_svm_attr_args args = {
+		.start = (uintptr_t)start,
+		.size = size,
+		.attrs = (uintptr_t)attrs,
+		.nattr = nattr,
+	};
+
+	return vsvm_ioctl(fd, request, &args);
+}
+
+int vsvm_svm_set_attr(int fd, const void *start, uint64_t size,
+		      const struct drm_vsvm_svm_attr *attrs, unsigned int nattr)
+{
+	/* The kernel only reads the array for SET */
+	return vsvm_svm_attr_ioctl(fd, DRM_IOCTL_VSVM_SVM_SET_ATTR, start, size,
+				   (struct drm_vsvm_svm_attr *)attrs, nattr);
+}
+
+int vsvm_svm_get_attr(int fd, const void *start, uint64_t size,
+		      struct drm_vsvm_svm_attr *attrs, unsigned int nattr)
+{
+	return vsvm_svm_attr_ioctl(fd, DRM_IOCTL_VSVM_SVM_GET_ATTR, start, size, attrs, nattr);
+}
+
+int vsvm_svm_retry(int fd, int mode, int *out)
+{
+	struct drm_vsvm_svm_retry args = { .mode = mode };
+	int ret = vsvm_ioctl(fd, DRM_IOCTL_VSVM_SVM_RETRY, &args);
+
+	if (!ret && out)
+		*out = args.mode;
+	return ret;
+}
+
 /* Name of a built-in kernel, for messages. */
 const char *vsvm_kernel_name(uint32_t kernel)
 {
@@ -474,6 +511,7 @@ const char *vsvm_kernel_name(uint32_t kernel)
 		[VSVM_KERNEL_GATHER] = "gather",
 		[VSVM_KERNEL_SCATTER] = "scatter",
 		[VSVM_KERNEL_TRIAD] = "triad",
+		[VSVM_KERNEL_PROGRAM] = "program",
 	};
 
 	return kernel < sizeof(names) / sizeof(names[0]) ? names[kernel] : NULL;

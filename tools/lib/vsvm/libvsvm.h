@@ -224,6 +224,32 @@ int vsvm_dispatch_sync(int fd, uint32_t queue_id, uint32_t kernel, uint64_t grid
 int vsvm_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *status);
 
 /**
+ * vsvm_svm_set_attr() - set SVM attributes (DRM_IOCTL_VSVM_SVM_SET_ATTR)
+ * @start: CPU address, page aligned
+ * @size: bytes, page aligned
+ * @attrs: @nattr (type, value) pairs
+ * Return: 0 or -errno (see the uAPI header's shared-virtual-memory section).
+ */
+int vsvm_svm_set_attr(int fd, const void *start, uint64_t size,
+		      const struct drm_vsvm_svm_attr *attrs, unsigned int nattr);
+
+/**
+ * vsvm_svm_get_attr() - read aggregated SVM attributes (DRM_IOCTL_VSVM_SVM_GET_ATTR)
+ * @attrs: @nattr queries; values (and for ACCESS the type) are written back
+ * Return: 0 or -errno.
+ */
+int vsvm_svm_get_attr(int fd, const void *start, uint64_t size,
+		      struct drm_vsvm_svm_attr *attrs, unsigned int nattr);
+
+/**
+ * vsvm_svm_retry() - query or set the process's retry mode (DRM_IOCTL_VSVM_SVM_RETRY)
+ * @mode: -1 to query, 0 for no-retry, 1 for retry
+ * @out: if not NULL, the mode now
+ * Return: 0 or -errno (-EBUSY when changing it while the process has queues).
+ */
+int vsvm_svm_retry(int fd, int mode, int *out);
+
+/**
  * vsvm_kernel_name() - name of a VSVM_KERNEL_* ("fill", "copy", ...)
  * Return: the name, or NULL for an unknown kernel.
  */

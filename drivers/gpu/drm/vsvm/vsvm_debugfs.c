@@ -13,11 +13,15 @@
  * - ``vsvm_hw``: the hardware's performance counters (TLB hits and misses,
  *   faults, replays, invalidations, waves, dispatches, copy-engine bytes)
  *   and the bytes of page tables the GPU holds;
- * - ``vsvm_queues``: every queue of the GPU with its state.
+ * - ``vsvm_queues``: every queue of the GPU with its state;
+ * - ``vsvm_svm``: every process using SVM on the GPU, with its per-GPU
+ *   counters (faults, batches, duplicates, fatal faults, pages mapped and
+ *   unmapped, invalidations, evictions, restores) and the ranges and pages
+ *   mirrored now, as "PID.counter: value" lines.
  *
  * Locking: the files read counters without locks (each value is read
  * atomically, the set is not a snapshot) and walk the queue xarray under its
- * lock.
+ * lock; ``vsvm_svm`` takes each SVM context's lock (vsvm_svm.c).
  */
 
 #include <linux/seq_file.h>
@@ -29,6 +33,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_queue.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 static struct vsvm_device *vsvm_debugfs_device(struct seq_file *m)
@@ -97,6 +102,12 @@ static int vsvm_debugfs_queues_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static int vsvm_debugfs_svm_show(struct seq_file *m, void *data)
+{
+	vsvm_svm_debugfs_show(m, vsvm_debugfs_device(m));
+	return 0;
+}
+
 /**
  * vsvm_debugfs_init() - add the GPU's debugfs files
  * @vdev: the GPU, before its DRM device is registered
@@ -109,4 +120,5 @@ void vsvm_debugfs_init(struct vsvm_device *vdev)
 	drm_debugfs_add_file(&vdev->drm, "vsvm_mem", vsvm_debugfs_mem_show, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_hw", vsvm_debugfs_hw_show, NULL);
 	drm_debugfs_add_file(&vdev->drm, "vsvm_queues", vsvm_debugfs_queues_show, NULL);
+	drm_debugfs_add_file(&vdev->drm, "vsvm_svm", vsvm_debugfs_svm_show, NULL);
 }

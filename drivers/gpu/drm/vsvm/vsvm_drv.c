@@ -23,8 +23,9 @@
  * DRM-managed actions: the hardware (vsvm_vhw_*), the copy-engine scheduler
  * (vsvm_sdma.c), the TTM device with its VRAM manager (vsvm_mem.c), debugfs,
  * then the DRM device is registered. Each open file gets its own GPU VM
- * (vsvm_vm.c) and its own queues (vsvm_queue.c); closing the file destroys
- * its queues first, then its bindings, then the VM.
+ * (vsvm_vm.c) and its own queues (vsvm_queue.c), and joins the SVM context
+ * of the opening process (vsvm_svm.c); closing the file destroys its queues
+ * first, then its bindings, then leaves the SVM context, then drops the VM.
  *
  * Locking: module load and unload are serialised by the module loader; the
  * array of GPUs is written only there and read by nothing else.
@@ -46,6 +47,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_queue.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 #define VSVM_VRAM_MIN		SZ_16M
@@ -155,11 +157,15 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_QUEUE_DESTROY, vsvm_ioctl_queue_destroy, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_DISPATCH, vsvm_ioctl_dispatch, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_QUEUE_STATUS, vsvm_ioctl_queue_status, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_SET_ATTR, vsvm_ioctl_svm_set_attr, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_GET_ATTR, vsvm_ioctl_svm_get_attr, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_RETRY, vsvm_ioctl_svm_retry, DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vfile;
+	int ret;
 
 	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
 	if (!vfile)
@@ -168,13 +174,20 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	xa_init_flags(&vfile->queues, XA_FLAGS_ALLOC1);
 	vfile->vm = vsvm_vm_create(vfile->vdev);
 	if (IS_ERR(vfile->vm)) {
-		int ret = PTR_ERR(vfile->vm);
-
-		kfree(vfile);
-		return ret;
+		ret = PTR_ERR(vfile->vm);
+		goto err_free;
 	}
+	ret = vsvm_svm_file_attach(vfile);
+	if (ret)
+		goto err_vm;
 	file->driver_priv = vfile;
 	return 0;
+
+err_vm:
+	vsvm_vm_put(vfile->vm);
+err_free:
+	kfree(vfile);
+	return ret;
 }
 
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
@@ -183,6 +196,7 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 
 	vsvm_queues_file_fini(vfile);
 	vsvm_vm_unbind_all(vfile->vm);
+	vsvm_svm_file_detach(vfile);
 	vsvm_vm_put(vfile->vm);
 	xa_destroy(&vfile->queues);
 	kfree(vfile);
@@ -378,6 +392,7 @@ static int __init vsvm_init(void)
 static void __exit vsvm_exit(void)
 {
 	vsvm_gpus_destroy();
+	vsvm_svm_module_exit();
 }
 
 module_init(vsvm_init);

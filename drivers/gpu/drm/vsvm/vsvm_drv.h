@@ -15,12 +15,17 @@
 #include "vsvm_sdma.h"
 #include "vsvm_vhw.h"
 
+struct vsvm_svm;
+
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU with shared virtual memory"
 #define VSVM_DRIVER_MAJOR	1
 #define VSVM_DRIVER_MINOR	0
 
 #define VSVM_MAX_GPUS		8
+
+/* Interrupt-ring entries the fault worker handles as one batch */
+#define VSVM_IH_BATCH		64
 
 /**
  * struct vsvm_device - one virtual GPU as seen by the driver
@@ -37,6 +42,8 @@
  * @queues: hardware queue id -> &struct vsvm_queue, for routing faults;
  *	ids from 1, unique across the files of this GPU
  * @ih_work: drains the interrupt ring (vsvm_ih.c)
+ * @ih_batch: entries popped by @ih_work, serviced as one batch; used only
+ *	by @ih_work
  */
 struct vsvm_device {
 	struct drm_device drm;
@@ -51,6 +58,7 @@ struct vsvm_device {
 	struct xarray vms;
 	struct xarray queues;
 	struct work_struct ih_work;
+	struct vsvm_hw_ih_entry ih_batch[VSVM_IH_BATCH];
 };
 
 /**
@@ -58,10 +66,12 @@ struct vsvm_device {
  * @vdev: the GPU
  * @vm: the file's GPU VM
  * @queues: user queue id -> &struct vsvm_queue; ids from 1
+ * @svm: the SVM context of the opening process (one reference)
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
 	struct vsvm_vm *vm;
+	struct vsvm_svm *svm;
 	struct xarray queues;
 };
 

@@ -8,28 +8,30 @@
  *
  * The hardware posts fault entries to its interrupt ring and raises its
  * interrupt line, vsvm_ih_irq(), which may run in atomic context and only
- * schedules &vsvm_device.ih_work. The worker pops entries until the ring is
- * empty and routes each fault to its queue by hardware queue id
- * (vsvm_queue_fault()), which replays it or fails the queue. An entry of a
- * queue that is gone is dropped: a queue keeps its id until it has been
- * destroyed in hardware and this worker flushed (see vsvm_queue.c), so an
- * id never routes a stale entry to a newer queue.
+ * schedules &vsvm_device.ih_work. The worker drains the ring in batches:
+ * it pops up to %VSVM_IH_BATCH fault entries into &vsvm_device.ih_batch
+ * and hands them to vsvm_svm_fault_batch() (vsvm_svm_fault.c), which routes
+ * each to its queue by hardware queue id, services the SVM faults, fails
+ * the queues of fatal ones and replays each VM once per batch. It repeats
+ * until a batch comes back short, i.e. the ring was found empty; entries
+ * posted later raise the interrupt again. An entry of a queue that is gone
+ * is dropped: a queue keeps its id until it has been destroyed in hardware
+ * and this worker flushed (see vsvm_queue.c), so an id never routes a stale
+ * entry to a newer queue.
  *
  * LOCKING
  *
- * The worker looks the queue up under the xarray lock of
- * &vsvm_device.queues and takes a reference, then services the fault without
- * that lock; vsvm_queue_fault() takes &vsvm_vm.lock. The worker runs in
- * process context and sleeps; it is the only consumer of the ring.
+ * None here: the worker is the only consumer of the ring and the only user
+ * of &vsvm_device.ih_batch, and runs in process context with no lock held;
+ * vsvm_svm_fault.c documents the locks of the fault service.
  */
 
-#include <linux/kref.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 
 #include "vsvm_drv.h"
 #include "vsvm_queue.h"
+#include "vsvm_svm.h"
 
 /**
  * vsvm_ih_irq() - interrupt line of the GPU
@@ -44,14 +46,16 @@ void vsvm_ih_irq(void *data)
 	schedule_work(&vdev->ih_work);
 }
 
-static void vsvm_ih_fault(struct vsvm_device *vdev, const struct vsvm_hw_ih_entry *e)
+/* Pops up to a batch of fault entries; returns how many */
+static unsigned int vsvm_ih_fill(struct vsvm_device *vdev)
 {
-	struct vsvm_queue *q = vsvm_queue_get(&vdev->queues, e->qid);
+	unsigned int n = 0;
 
-	if (!q)
-		return;
-	vsvm_queue_fault(q, e);
-	vsvm_queue_put(q);
+	while (n < VSVM_IH_BATCH && vdev->hw_ops->ih_pop(vdev->hw, &vdev->ih_batch[n])) {
+		if (vdev->ih_batch[n].type == VSVM_HW_IH_FAULT)
+			n++;
+	}
+	return n;
 }
 
 /**
@@ -61,11 +65,11 @@ static void vsvm_ih_fault(struct vsvm_device *vdev, const struct vsvm_hw_ih_entr
 void vsvm_ih_work(struct work_struct *work)
 {
 	struct vsvm_device *vdev = container_of(work, struct vsvm_device, ih_work);
-	struct vsvm_hw_ih_entry e;
+	unsigned int n;
 
-	while (vdev->hw_ops->ih_pop(vdev->hw, &e)) {
-		if (e.type == VSVM_HW_IH_FAULT)
-			vsvm_ih_fault(vdev, &e);
+	do {
+		n = vsvm_ih_fill(vdev);
+		vsvm_svm_fault_batch(vdev, vdev->ih_batch, n);
 		cond_resched();
-	}
+	} while (n == VSVM_IH_BATCH);
 }

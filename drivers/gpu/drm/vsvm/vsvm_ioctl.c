@@ -38,7 +38,9 @@ int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file 
 	args->uapi_version = (VSVM_UAPI_VERSION_MAJOR << 16) | VSVM_UAPI_VERSION_MINOR;
 	args->gpu_id = vdev->gpu_id;
 	args->num_compute_units = vdev->caps.num_cus;
-	args->capabilities = vdev->caps.retry_faults ? VSVM_CAP_RETRY_FAULT : 0;
+	args->capabilities = VSVM_CAP_SVM;
+	if (vdev->caps.retry_faults)
+		args->capabilities |= VSVM_CAP_RETRY_FAULT;
 	args->page_sizes = vdev->caps.page_sizes;
 	args->vram_size = vdev->caps.vram_size;
 	args->va_bits = vdev->caps.va_bits;

@@ -57,9 +57,15 @@
  *
  * LOCKING
  *
- * &vsvm_vm.lock (see vsvm_vm.c) serialises every hardware operation on the
- * VM's queues (dispatch, fail, reset, suspend and resume), protects
- * &vsvm_queue.vm_link and makes arming and pushing a job one step. Nothing
+ * &vsvm_vm.lock (see vsvm_vm.c) serialises the hardware operations on the
+ * VM's queues (dispatch, fail, reset, and the suspend and resume around
+ * buffer-object moves), protects &vsvm_queue.vm_link (with
+ * &vsvm_vm.queues_lock) and makes arming and pushing a job one step. The
+ * SVM context suspends and resumes queues under &vsvm_vm.queues_lock alone
+ * (vsvm_vm_svm_suspend()); the hardware nests suspensions and serialises
+ * them against the other queue operations itself. Queue creation takes
+ * &vsvm_svm.lock first, so the process's retry mode (which decides whether
+ * the hardware queue retries faults) cannot change meanwhile. Nothing
  * that waits for a dispatch, a scheduler worker or the fault worker runs
  * under it. &vsvm_queue.status_lock nests inside it. The xarray locks nest
  * innermost. An out fence's lock nests inside the finished fence's lock
@@ -84,6 +90,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_queue.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 #define VSVM_QUEUE_CREDITS	64
@@ -92,7 +99,10 @@
 static_assert(VSVM_ACCESS_READ == VSVM_HW_ACCESS_READ);
 static_assert(VSVM_ACCESS_WRITE == VSVM_HW_ACCESS_WRITE);
 static_assert(VSVM_ACCESS_ATOMIC == VSVM_HW_ACCESS_ATOMIC);
-static_assert(VSVM_KERNEL_TRIAD + 1 == VSVM_HW_KERNEL_COUNT);
+static_assert(VSVM_ACCESS_EXEC == VSVM_HW_ACCESS_EXEC);
+static_assert(VSVM_KERNEL_PROGRAM == VSVM_HW_KERNEL_PROGRAM);
+static_assert(VSVM_KERNEL_PROGRAM + 1 == VSVM_HW_KERNEL_COUNT);
+static_assert(VSVM_PROGRAM_MAX_INSNS == VSVM_HW_PROGRAM_MAX);
 static_assert(sizeof_field(struct drm_vsvm_dispatch, args) ==
 	      sizeof_field(struct vsvm_hw_dispatch, args));
 
@@ -107,6 +117,7 @@ static const u8 vsvm_kernel_addr_args[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_KERNEL_GATHER] = BIT(0) | BIT(1) | BIT(2),
 	[VSVM_KERNEL_SCATTER] = BIT(0) | BIT(1) | BIT(2),
 	[VSVM_KERNEL_TRIAD] = BIT(0) | BIT(1) | BIT(2),
+	[VSVM_KERNEL_PROGRAM] = BIT(0) | BIT(1),
 };
 
 /**
@@ -378,6 +389,21 @@ static int vsvm_queue_sched_init(struct vsvm_queue *q)
 	return ret;
 }
 
+/*
+ * The hardware queue's flags: no-retry when asked, and for every queue of a
+ * process whose SVM retry mode is off. The caller holds &vsvm_svm.lock, so
+ * the mode cannot change before the queue is on its VM's list.
+ */
+static u32 vsvm_queue_hw_flags(struct vsvm_queue *q)
+{
+	struct vsvm_svm *svm = q->vm->svm;
+
+	lockdep_assert_held(&svm->lock);
+	if ((q->flags & VSVM_QUEUE_NO_RETRY) || !svm->retry)
+		return VSVM_HW_QUEUE_NO_RETRY;
+	return 0;
+}
+
 /* Create the hardware queue and add the queue to its VM */
 static int vsvm_queue_hw_init(struct vsvm_queue *q)
 {
@@ -386,19 +412,26 @@ static int vsvm_queue_hw_init(struct vsvm_queue *q)
 	struct vsvm_hw_queue *hw;
 	unsigned int i;
 
+	mutex_lock(&vm->svm->lock);
 	mutex_lock(&vm->lock);
-	hw = ops->queue_create(vm->hw, q->hw_qid,
-			       q->flags & VSVM_QUEUE_NO_RETRY ? VSVM_HW_QUEUE_NO_RETRY : 0);
+	hw = ops->queue_create(vm->hw, q->hw_qid, vsvm_queue_hw_flags(q));
 	if (IS_ERR(hw)) {
 		mutex_unlock(&vm->lock);
+		mutex_unlock(&vm->svm->lock);
 		return PTR_ERR(hw);
 	}
 	q->hw = hw;
 	/* Moves in progress suspended the other queues; vsvm_vm.c resumes all */
 	for (i = 0; i < vm->suspend_depth; i++)
 		ops->queue_suspend(hw);
+	mutex_lock(&vm->queues_lock);
+	/* So did an SVM eviction; vsvm_vm_svm_resume() resumes it */
+	if (vm->svm_suspended)
+		ops->queue_suspend(hw);
 	list_add_tail(&q->vm_link, &vm->queues);
+	mutex_unlock(&vm->queues_lock);
 	mutex_unlock(&vm->lock);
+	mutex_unlock(&vm->svm->lock);
 	return 0;
 }
 
@@ -482,7 +515,9 @@ static void vsvm_queue_destroy(struct vsvm_queue *q)
 	struct vsvm_vm *vm = q->vm;
 
 	mutex_lock(&vm->lock);
+	mutex_lock(&vm->queues_lock);
 	list_del_init(&q->vm_link);
+	mutex_unlock(&vm->queues_lock);
 	vdev->hw_ops->queue_reset(q->hw, -ECANCELED);
 	mutex_unlock(&vm->lock);
 
@@ -560,6 +595,9 @@ static int vsvm_dispatch_check(const struct drm_vsvm_dispatch *args)
 	if (!args->grid || args->grid > VSVM_MAX_GRID)
 		return -EINVAL;
 	if (args->kernel == VSVM_KERNEL_POINTER_CHASE && args->grid != 1)
+		return -EINVAL;
+	if (args->kernel == VSVM_KERNEL_PROGRAM &&
+	    (!args->args[2] || args->args[2] > VSVM_PROGRAM_MAX_INSNS))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(args->args); i++)
 		if ((vsvm_kernel_addr_args[args->kernel] & BIT(i)) &&
@@ -862,12 +900,27 @@ int vsvm_ioctl_queue_status(struct drm_device *drm, void *data, struct drm_file 
 	return 0;
 }
 
+/* Record a fatal fault for QUEUE_STATUS and halt the queue; vm->lock held */
+static void vsvm_queue_fail_locked(struct vsvm_queue *q, u64 va, u32 access)
+{
+	lockdep_assert_held(&q->vm->lock);
+	spin_lock(&q->status_lock);
+	if (q->state == VSVM_QUEUE_STATE_ACTIVE) {
+		q->state = VSVM_QUEUE_STATE_FAULTED;
+		q->fault_va = va;
+		q->fault_access = access;
+	}
+	spin_unlock(&q->status_lock);
+	q->vdev->hw_ops->queue_fail(q->hw);
+}
+
 /**
  * vsvm_queue_fault() - service a fault of one of a queue's waves
  * @q: the queue (the caller holds a reference)
  * @e: the fault entry
  *
- * A retry fault whose access a binding now allows (it raced with a bind) is
+ * The classic path, for buffer-object bindings and no-retry queues. A retry
+ * fault whose access a binding now allows (it raced with a bind) is
  * replayed. A retry fault raised before the VM's last replay is dropped: that
  * replay let its wave retry already, and a wave that still faults posts a new
  * entry. Any other fault fails the queue; the first one is recorded for
@@ -891,14 +944,29 @@ void vsvm_queue_fault(struct vsvm_queue *q, const struct vsvm_hw_ih_entry *e)
 		ops->vm_replay(vm->hw);
 		goto out;
 	}
-	spin_lock(&q->status_lock);
-	if (q->state == VSVM_QUEUE_STATE_ACTIVE) {
-		q->state = VSVM_QUEUE_STATE_FAULTED;
-		q->fault_va = e->va;
-		q->fault_access = e->access;
-	}
-	spin_unlock(&q->status_lock);
-	ops->queue_fail(q->hw);
+	vsvm_queue_fail_locked(q, e->va, e->access);
 out:
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * vsvm_queue_fail_fault() - stop a queue after a fatal fault
+ * @q: the queue (the caller holds a reference)
+ * @va: the faulting address
+ * @access: VSVM_HW_ACCESS_* of the faulting access
+ *
+ * Used by the SVM fault service. Records the first fault for
+ * DRM_IOCTL_VSVM_QUEUE_STATUS and halts the queue; a destroyed queue is
+ * left alone.
+ *
+ * Context: takes &vsvm_vm.lock.
+ */
+void vsvm_queue_fail_fault(struct vsvm_queue *q, u64 va, u32 access)
+{
+	struct vsvm_vm *vm = q->vm;
+
+	mutex_lock(&vm->lock);
+	if (!list_empty(&q->vm_link))
+		vsvm_queue_fail_locked(q, va, access);
 	mutex_unlock(&vm->lock);
 }

@@ -67,6 +67,7 @@ struct vsvm_queue *vsvm_queue_get(struct xarray *queues, u32 id);
 void vsvm_queue_put(struct vsvm_queue *q);
 void vsvm_queues_file_fini(struct vsvm_file *vfile);
 void vsvm_queue_fault(struct vsvm_queue *q, const struct vsvm_hw_ih_entry *e);
+void vsvm_queue_fail_fault(struct vsvm_queue *q, u64 va, u32 access);
 
 void vsvm_ih_irq(void *data);
 void vsvm_ih_work(struct work_struct *work);

@@ -70,6 +70,7 @@ struct vsvm_hw_queue;
 #define VSVM_PTE_ACCESSED	BIT_ULL(5)
 #define VSVM_PTE_DIRTY		BIT_ULL(6)
 #define VSVM_PTE_HUGE		BIT_ULL(7)
+#define VSVM_PTE_EXEC		BIT_ULL(8)
 #define VSVM_PTE_ADDR_MASK	GENMASK_ULL(51, 12)
 
 #define VSVM_HW_PAGE_SHIFT	12
@@ -79,6 +80,7 @@ struct vsvm_hw_queue;
 #define VSVM_HW_ACCESS_READ	BIT(0)
 #define VSVM_HW_ACCESS_WRITE	BIT(1)
 #define VSVM_HW_ACCESS_ATOMIC	BIT(2)
+#define VSVM_HW_ACCESS_EXEC	BIT(3)
 
 /**
  * vsvm_hw_pte_allows() - whether a leaf entry allows an access
@@ -86,7 +88,8 @@ struct vsvm_hw_queue;
  * @access: VSVM_HW_ACCESS_* bits
  *
  * The hardware's permission rule: a valid entry, READ for reads, WRITE for
- * writes, ATOMIC and WRITE for atomics.
+ * writes, ATOMIC and WRITE for atomics, EXEC and READ for instruction
+ * fetches.
  *
  * Return: true if an access of kind @access through @pte does not fault.
  */
@@ -100,6 +103,8 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
 		need |= VSVM_PTE_WRITE;
 	if (access & VSVM_HW_ACCESS_ATOMIC)
 		need |= VSVM_PTE_ATOMIC | VSVM_PTE_WRITE;
+	if (access & VSVM_HW_ACCESS_EXEC)
+		need |= VSVM_PTE_EXEC | VSVM_PTE_READ;
 	return (pte & need) == need;
 }
 
@@ -113,7 +118,11 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
 #define VSVM_HW_KERNEL_GATHER		6
 #define VSVM_HW_KERNEL_SCATTER		7
 #define VSVM_HW_KERNEL_TRIAD		8
-#define VSVM_HW_KERNEL_COUNT		9
+#define VSVM_HW_KERNEL_PROGRAM		9
+#define VSVM_HW_KERNEL_COUNT		10
+
+/* Longest program of VSVM_HW_KERNEL_PROGRAM, in instructions */
+#define VSVM_HW_PROGRAM_MAX		512
 
 #define VSVM_HW_DISPATCH_ARGS	6
 

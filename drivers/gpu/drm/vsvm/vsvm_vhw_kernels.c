@@ -214,6 +214,46 @@ static int vsvm_vhw_k_triad(struct vsvm_vhw_wave *w, u64 first, unsigned int n)
 	return vsvm_vhw_write(w, vsvm_vhw_elem(args[0], first), a, n);
 }
 
+/* One instruction of PROGRAM applied to @x */
+static u64 vsvm_vhw_insn(u64 insn, u64 x)
+{
+	u64 imm = insn & GENMASK_ULL(55, 0);
+
+	switch (insn >> 56) {
+	case 0:
+		return x + imm;
+	case 1:
+		return x * imm;
+	case 2:
+		return x ^ imm;
+	default:
+		return x;
+	}
+}
+
+/*
+ * PROGRAM: args[0] = code, args[1] = data, args[2] = instructions. The
+ * code is fetched (with an instruction-fetch access) once per chunk, like an
+ * instruction cache filled for each batch of work items.
+ */
+static int vsvm_vhw_k_program(struct vsvm_vhw_wave *w, u64 first, unsigned int n)
+{
+	const u64 *args = vsvm_vhw_args(w);
+	u64 *data = w->cu->buf[0], *code = w->cu->buf[1];
+	unsigned int j, k, ninsn = args[2];
+	int ret;
+
+	ret = vsvm_vhw_wave_access(w, args[0], code, ninsn * sizeof(u64), VSVM_HW_ACCESS_EXEC);
+	if (!ret)
+		ret = vsvm_vhw_read(w, vsvm_vhw_elem(args[1], first), data, n);
+	if (ret)
+		return ret;
+	for (j = 0; j < n; j++)
+		for (k = 0; k < ninsn; k++)
+			data[j] = vsvm_vhw_insn(code[k], data[j]);
+	return vsvm_vhw_write(w, vsvm_vhw_elem(args[1], first), data, n);
+}
+
 static const struct vsvm_vhw_kernel vsvm_vhw_kernels[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_HW_KERNEL_FILL] = { .chunk = vsvm_vhw_k_fill, .out = -1 },
 	[VSVM_HW_KERNEL_COPY] = { .chunk = vsvm_vhw_k_copy, .out = -1 },
@@ -224,18 +264,23 @@ static const struct vsvm_vhw_kernel vsvm_vhw_kernels[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_HW_KERNEL_GATHER] = { .chunk = vsvm_vhw_k_gather, .out = -1 },
 	[VSVM_HW_KERNEL_SCATTER] = { .chunk = vsvm_vhw_k_scatter, .out = -1 },
 	[VSVM_HW_KERNEL_TRIAD] = { .chunk = vsvm_vhw_k_triad, .out = -1 },
+	[VSVM_HW_KERNEL_PROGRAM] = { .chunk = vsvm_vhw_k_program, .out = -1 },
 };
 
 /**
  * vsvm_vhw_kernel_check() - whether the hardware accepts a dispatch
  * @d: the dispatch
  *
- * Return: 0, or -EINVAL for an unknown kernel or ATOMIC_ADD counters that
- * are not 8-byte aligned (the hardware's atomics need aligned addresses).
+ * Return: 0, or -EINVAL for an unknown kernel, ATOMIC_ADD counters that
+ * are not 8-byte aligned (the hardware's atomics need aligned addresses) or
+ * a PROGRAM of no or more than %VSVM_HW_PROGRAM_MAX instructions.
  */
 int vsvm_vhw_kernel_check(const struct vsvm_hw_dispatch *d)
 {
 	if (d->kernel >= VSVM_HW_KERNEL_COUNT)
+		return -EINVAL;
+	if (d->kernel == VSVM_HW_KERNEL_PROGRAM &&
+	    (!d->args[2] || d->args[2] > VSVM_HW_PROGRAM_MAX))
 		return -EINVAL;
 	if (d->kernel == VSVM_HW_KERNEL_ATOMIC_ADD && !IS_ALIGNED(d->args[0], sizeof(u64)))
 		return -EINVAL;

@@ -9,7 +9,7 @@
  * Each open file has one GPU VM (&struct vsvm_vm): a hardware page table and
  * an interval tree of bindings (&struct vsvm_binding). DRM_IOCTL_VSVM_VM_BIND
  * maps a range of a buffer object at a GPU virtual address, readable and
- * unless read-only also writable and atomic; DRM_IOCTL_VSVM_VM_UNBIND removes
+ * executable, and unless read-only also writable and atomic; DRM_IOCTL_VSVM_VM_UNBIND removes
  * exactly one binding. A binding holds a GEM reference on its object and sits
  * on the object's &vsvm_bo.bindings list, so that a move of the object can
  * find every mapping of it.
@@ -38,21 +38,37 @@
  *
  * LOCKING
  *
- * Order: the buffer object's dma_resv lock, then &vsvm_vm.lock, then the
- * hardware's internal locks. &vsvm_vm.lock protects the tree, the dead flags,
- * &vsvm_vm.queues, &vsvm_vm.suspend_depth and every page-table write of the
- * VM, and serialises the operations on the VM's hardware queues (vsvm_queue.c
- * takes it for those). &vsvm_bo.bindings is protected by the object's
+ * Order: &vsvm_svm.lock, the buffer object's dma_resv lock, &vsvm_vm.lock,
+ * &vsvm_vm.pt_lock, &vsvm_svm.notifier_lock, &vsvm_vm.queues_lock, then
+ * the hardware's internal locks (vsvm_svm.c documents the whole order).
+ *
+ * &vsvm_vm.lock protects the tree, the dead flags, &vsvm_vm.suspend_depth
+ * and the entry writes of bindings, and serialises the operations on the
+ * VM's hardware queues (vsvm_queue.c takes it for those). &vsvm_vm.queues
+ * changes under both &vsvm_vm.lock and &vsvm_vm.queues_lock, so either lock
+ * keeps it stable; the SVM code suspends the queues under the latter only,
+ * from the MMU notifier. &vsvm_bo.bindings is protected by the object's
  * reservation. Binding validates the object under its reservation before
  * taking &vsvm_vm.lock, since validation may move and evict objects, which
- * takes &vsvm_vm.lock of their VMs. vm_prepare() allocates page tables with
- * GFP_KERNEL under &vsvm_vm.lock: nothing takes that lock in reclaim, and no
- * holder waits for a fence. The fault worker and the schedulers' run_job and
- * timeout handlers take &vsvm_vm.lock, so no holder may wait on a dispatch.
+ * takes &vsvm_vm.lock of their VMs; it takes &vsvm_svm.lock first, so no SVM
+ * fault mirrors the range while it is bound.
+ *
+ * Page tables: vm_prepare() allocates tables with GFP_KERNEL under
+ * &vsvm_vm.pt_lock, which is held until the entries that need them are
+ * written; vm_trim() frees tables under &vsvm_vm.pt_lock and the SVM
+ * context's notifier lock (vsvm_vm_trim()), so that neither a binding's nor
+ * an SVM range's writes, nor the MMU notifier's clears, walk a freed table.
+ * Entry writes of bindings (under &vsvm_vm.lock) and of SVM ranges (under
+ * the notifier lock) touch disjoint entries, as bindings and SVM ranges
+ * never overlap. Nothing takes &vsvm_vm.lock or &vsvm_vm.pt_lock in reclaim,
+ * and no holder waits for a fence. The fault worker and the schedulers'
+ * run_job and timeout handlers take &vsvm_vm.lock, so no holder may wait on
+ * a dispatch.
  */
 
 #include <linux/dma-resv.h>
 #include <linux/interval_tree.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
@@ -66,6 +82,7 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_queue.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 #define VSVM_VM_PTES_PER_HUGE	(SZ_2M >> VSVM_HW_PAGE_SHIFT)
@@ -101,8 +118,11 @@ struct vsvm_vm *vsvm_vm_create(struct vsvm_device *vdev)
 	vm->hw = hw;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->pt_lock);
+	mutex_init(&vm->queues_lock);
 	vm->bindings = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&vm->queues);
+	INIT_LIST_HEAD(&vm->svm_link);
 	/* Replaces the reservation: needs no memory, cannot fail */
 	xa_store(&vdev->vms, vm->vmid, vm, GFP_KERNEL);
 	return vm;
@@ -135,6 +155,8 @@ static void vsvm_vm_release(struct kref *ref)
 	WARN_ON(!list_empty(&vm->queues));
 	xa_erase(&vdev->vms, vm->vmid);
 	vdev->hw_ops->vm_destroy(vm->hw);
+	mutex_destroy(&vm->queues_lock);
+	mutex_destroy(&vm->pt_lock);
 	mutex_destroy(&vm->lock);
 	kfree(vm);
 }
@@ -188,7 +210,7 @@ static int vsvm_binding_write_ptes(struct vsvm_binding *b, u64 *ptes)
 	int ret;
 
 	lockdep_assert_held(&vm->lock);
-	flags = VSVM_PTE_VALID | VSVM_PTE_READ;
+	flags = VSVM_PTE_VALID | VSVM_PTE_READ | VSVM_PTE_EXEC;
 	if (!b->read_only)
 		flags |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
 
@@ -231,11 +253,12 @@ static int vsvm_binding_map(struct vsvm_binding *b)
 	lockdep_assert_held(&vm->lock);
 	ptes = kmalloc_array(VSVM_VM_PTES_PER_HUGE, sizeof(*ptes), GFP_KERNEL);
 	if (!ptes)
-		ret = -ENOMEM;
-	else
-		ret = ops->vm_prepare(vm->hw, b->node.start, size, GFP_KERNEL_ACCOUNT);
+		return -ENOMEM;
+	mutex_lock(&vm->pt_lock);
+	ret = ops->vm_prepare(vm->hw, b->node.start, size, GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		ret = vsvm_binding_write_ptes(b, ptes);
+	mutex_unlock(&vm->pt_lock);
 	if (ret)
 		ops->vm_clear(vm->hw, b->node.start, size);
 	kfree(ptes);
@@ -257,7 +280,9 @@ static void vsvm_binding_unmap(struct vsvm_binding *b)
 	interval_tree_remove(&b->node, &vm->bindings);
 	ops->vm_clear(vm->hw, b->node.start, size);
 	ops->tlb_invalidate(vm->hw, b->node.start, size);
-	ops->vm_trim(vm->hw, b->node.start, size);
+	mutex_lock(&vm->pt_lock);
+	vsvm_vm_trim(vm, b->node.start, size);
+	mutex_unlock(&vm->pt_lock);
 }
 
 /* Unlink an unmapped binding from its object and free it */
@@ -285,7 +310,9 @@ static int vsvm_vm_insert(struct vsvm_vm *vm, struct vsvm_binding *b)
 		if (ret) {
 			vm->vdev->hw_ops->tlb_invalidate(vm->hw, b->node.start,
 							 vsvm_binding_size(b));
-			vm->vdev->hw_ops->vm_trim(vm->hw, b->node.start, vsvm_binding_size(b));
+			mutex_lock(&vm->pt_lock);
+			vsvm_vm_trim(vm, b->node.start, vsvm_binding_size(b));
+			mutex_unlock(&vm->pt_lock);
 		} else {
 			interval_tree_insert(&b->node, &vm->bindings);
 		}
@@ -334,12 +361,15 @@ static struct vsvm_binding *vsvm_binding_alloc(struct vsvm_vm *vm, struct vsvm_b
  *
  * Validates the object (so it has a placement the GPU can map) under its
  * reservation, then maps it under &vsvm_vm.lock. The binding keeps the GEM
- * reference of the lookup.
+ * reference of the lookup. Memory the GPU had mirrored for SVM in the range
+ * is unmapped first; the SVM context's lock is held throughout so that no
+ * SVM fault maps it again.
  *
  * Return: 0; -EINVAL for unknown flags, an unaligned or empty range, a range
  * past the object or past the VA space; -ENOENT for an unknown handle;
- * -EEXIST if the range overlaps a binding; -ENOMEM, -EINTR or an error of
- * the object's validation.
+ * -EEXIST if the range overlaps a binding; -EADDRINUSE if it overlaps SVM
+ * attributes the process set; -ENOMEM, -EINTR or an error of the object's
+ * validation.
  */
 int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file)
 {
@@ -370,15 +400,21 @@ int vsvm_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file
 	}
 
 	resv = bo->tbo.base.resv;
-	ret = dma_resv_lock_interruptible(resv, NULL);
-	if (ret)
+	mutex_lock(&vm->svm->lock);
+	ret = vsvm_svm_bind_check(vm, b->node.start, b->node.last);
+	if (!ret)
+		ret = dma_resv_lock_interruptible(resv, NULL);
+	if (ret) {
+		mutex_unlock(&vm->svm->lock);
 		goto err_free;
+	}
 	ret = vsvm_bo_validate(bo);
 	if (!ret)
 		ret = vsvm_vm_insert(vm, b);
 	if (!ret)
 		list_add_tail(&b->bo_link, &bo->bindings);
 	dma_resv_unlock(resv);
+	mutex_unlock(&vm->svm->lock);
 	if (ret)
 		goto err_free;
 	return 0;
@@ -477,6 +513,106 @@ bool vsvm_vm_access_ok(struct vsvm_vm *vm, u64 va, u32 access)
 	/* A read-only binding has read-only entries: the entry decides */
 	b = vsvm_binding_of(interval_tree_iter_first(&vm->bindings, va, va));
 	return b && vsvm_hw_pte_allows(vm->vdev->hw_ops->vm_read_pte(vm->hw, va, &shift), access);
+}
+
+/**
+ * vsvm_vm_va_bound() - whether a binding covers an address
+ * @vm: the VM
+ * @va: GPU virtual address
+ *
+ * Context: takes &vsvm_vm.lock.
+ * Return: true if a live binding of @vm covers @va.
+ */
+bool vsvm_vm_va_bound(struct vsvm_vm *vm, u64 va)
+{
+	bool bound;
+
+	mutex_lock(&vm->lock);
+	bound = interval_tree_iter_first(&vm->bindings, va, va);
+	mutex_unlock(&vm->lock);
+	return bound;
+}
+
+/**
+ * vsvm_vm_trim() - free the page tables of a range that map nothing
+ * @vm: the VM; the caller holds &vsvm_vm.pt_lock
+ * @va: start of the range
+ * @size: bytes
+ *
+ * Takes the SVM context's notifier lock around the hardware's vm_trim, so
+ * that the MMU notifier never clears entries in a table being freed.
+ */
+void vsvm_vm_trim(struct vsvm_vm *vm, u64 va, u64 size)
+{
+	struct vsvm_svm *svm = vm->svm;
+
+	lockdep_assert_held(&vm->pt_lock);
+	if (svm)
+		mutex_lock(&svm->notifier_lock);
+	vm->vdev->hw_ops->vm_trim(vm->hw, va, size);
+	if (svm)
+		mutex_unlock(&svm->notifier_lock);
+}
+
+/**
+ * vsvm_vm_replay() - let every wave stalled on a fault in the VM retry
+ * @vm: the VM
+ *
+ * Records the time first, so that fault entries raised before the replay
+ * are known to be answered by it (vsvm_queue_fault()).
+ *
+ * Context: takes &vsvm_vm.lock.
+ */
+void vsvm_vm_replay(struct vsvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	vm->last_replay_ns = ktime_get_ns();
+	vm->vdev->hw_ops->vm_replay(vm->hw);
+	mutex_unlock(&vm->lock);
+}
+
+/**
+ * vsvm_vm_svm_suspend() - suspend the VM's queues for the SVM context
+ * @vm: the VM
+ *
+ * Called when an invalidation unmapped memory that must stay mapped; a
+ * queue created before vsvm_vm_svm_resume() starts suspended.
+ *
+ * Context: may be called from the MMU notifier; takes &vsvm_vm.queues_lock
+ * and sleeps until no wave of the VM's queues executes.
+ */
+void vsvm_vm_svm_suspend(struct vsvm_vm *vm)
+{
+	const struct vsvm_hw_ops *ops = vm->vdev->hw_ops;
+	struct vsvm_queue *q;
+
+	mutex_lock(&vm->queues_lock);
+	if (!WARN_ON_ONCE(vm->svm_suspended)) {
+		vm->svm_suspended = true;
+		list_for_each_entry(q, &vm->queues, vm_link)
+			ops->queue_suspend(q->hw);
+	}
+	mutex_unlock(&vm->queues_lock);
+}
+
+/**
+ * vsvm_vm_svm_resume() - undo vsvm_vm_svm_suspend()
+ * @vm: the VM
+ *
+ * Context: takes &vsvm_vm.queues_lock; does not sleep otherwise.
+ */
+void vsvm_vm_svm_resume(struct vsvm_vm *vm)
+{
+	const struct vsvm_hw_ops *ops = vm->vdev->hw_ops;
+	struct vsvm_queue *q;
+
+	mutex_lock(&vm->queues_lock);
+	if (vm->svm_suspended) {
+		vm->svm_suspended = false;
+		list_for_each_entry(q, &vm->queues, vm_link)
+			ops->queue_resume(q->hw);
+	}
+	mutex_unlock(&vm->queues_lock);
 }
 
 static void vsvm_vm_suspend_queues(struct vsvm_vm *vm)
