@@ -93,6 +93,15 @@
  * SUBTEST: triad-gtt
  * Description: TRIAD in GTT: a[i] = b[i] + s * c[i] modulo 2^64.
  *
+ * SUBTEST: program-vram
+ * Description: PROGRAM with code and data in VRAM: every element gets the
+ *              result of the program's add, multiply and xor instructions
+ *              (unknown ops do nothing), one past the end untouched;
+ *              programs of 1 and of VSVM_PROGRAM_MAX_INSNS instructions.
+ *
+ * SUBTEST: program-gtt
+ * Description: PROGRAM with code and data in GTT, as program-vram.
+ *
  * SUBTEST: mixed-domains
  * Description: Kernels whose buffers are in both domains: COPY VRAM to GTT
  *              and back, TRIAD, GATHER and SCATTER across domains, and a
@@ -551,6 +560,64 @@ static void test_triad(struct kctx *k)
 	vt_bo_destroy(&c);
 }
 
+/* What a PROGRAM of @n instructions at @code does to @x */
+static uint64_t program_result(const uint64_t *code, unsigned int n, uint64_t x)
+{
+	uint64_t imm;
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		imm = code[k] & ((1ULL << 56) - 1);
+		switch (code[k] >> 56) {
+		case VSVM_OP_ADD:
+			x += imm;
+			break;
+		case VSVM_OP_MUL:
+			x *= imm;
+			break;
+		case VSVM_OP_XOR:
+			x ^= imm;
+			break;
+		}
+	}
+	return x;
+}
+
+static void check_program(struct kctx *k, struct vt_bo *code, struct vt_bo *data,
+			  unsigned int ninsn, uint64_t seed)
+{
+	uint64_t n = vt_bo_elems(data) - 1, i, *want = malloc(n * sizeof(*want));
+	unsigned int j;
+
+	igt_assert(want);
+	for (j = 0; j < ninsn; j++)
+		code->map[j] = (vt_rand64(seed, j) % 4) << 56 | (vt_rand64(seed + 1, j) >> 8);
+	vt_fill_rand(data->map, n, seed + 2);
+	data->map[n] = SENTINEL;
+	for (i = 0; i < n; i++)
+		want[i] = program_result(code->map, ninsn, data->map[i]);
+	vt_run(k->fd, k->q, VSVM_KERNEL_PROGRAM, n, (uint64_t[6]){ code->va, data->va, ninsn });
+	for (i = 0; i < n; i++)
+		igt_assert_f(data->map[i] == want[i], "data[%llu] = %#llx, expected %#llx\n",
+			     (unsigned long long)i, (unsigned long long)data->map[i],
+			     (unsigned long long)want[i]);
+	igt_assert_eq_u64(data->map[n], SENTINEL);
+	free(want);
+}
+
+static void test_program(struct kctx *k)
+{
+	struct vt_bo code, data;
+
+	bo(k, &code, VSVM_PROGRAM_MAX_INSNS * sizeof(uint64_t));
+	bo(k, &data, BUF_SIZE);
+	check_program(k, &code, &data, 1, 90);
+	check_program(k, &code, &data, 5, 91);
+	check_program(k, &code, &data, VSVM_PROGRAM_MAX_INSNS, 92);
+	vt_bo_destroy(&code);
+	vt_bo_destroy(&data);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct kctx *k);
@@ -564,6 +631,7 @@ static const struct {
 	{ "gather", test_gather },
 	{ "scatter", test_scatter },
 	{ "triad", test_triad },
+	{ "program", test_program },
 };
 
 /* ---- mixed-domains ------------------------------------------------------------------------ */
@@ -1213,6 +1281,7 @@ static const uint8_t address_args[][4] = {
 	[VSVM_KERNEL_GATHER] = { 0, 1, 2, 0xff },
 	[VSVM_KERNEL_SCATTER] = { 0, 1, 2, 0xff },
 	[VSVM_KERNEL_TRIAD] = { 0, 1, 2, 0xff },
+	[VSVM_KERNEL_PROGRAM] = { 0, 1, 0xff },
 };
 
 static int dispatch_raw(int fd, struct drm_vsvm_dispatch *d)
@@ -1249,7 +1318,7 @@ static void test_bad_args(void)
 		igt_assert_eq(dispatch_raw(fd, &d), -ENOENT);
 		d = good; d.queue_id = dead;
 		igt_assert_eq(dispatch_raw(fd, &d), -ENOENT);
-		d = good; d.kernel = VSVM_KERNEL_TRIAD + 1;
+		d = good; d.kernel = VSVM_KERNEL_PROGRAM + 1;
 		igt_assert_eq(dispatch_raw(fd, &d), -EINVAL);
 		d = good; d.kernel = ~0U;
 		igt_assert_eq(dispatch_raw(fd, &d), -EINVAL);

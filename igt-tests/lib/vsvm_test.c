@@ -312,7 +312,7 @@ void vt_snapshot_free(struct vt_snapshot *s)
 void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_params *p, int idx)
 {
 	/* every capability bit the uAPI header defines (it may grow) */
-	const uint32_t known_caps = VSVM_CAP_RETRY_FAULT
+	const uint32_t known_caps = VSVM_CAP_RETRY_FAULT | VSVM_CAP_SVM
 #ifdef VSVM_CAP_DEVICE_PRIVATE
 				    | VSVM_CAP_DEVICE_PRIVATE
 #endif
@@ -338,6 +338,8 @@ void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_param
 	igt_assert_eq_u32(q->va_bits, 48);
 	igt_assert_f(q->capabilities & VSVM_CAP_RETRY_FAULT,
 		     "capabilities %#x lack VSVM_CAP_RETRY_FAULT\n", q->capabilities);
+	igt_assert_f(q->capabilities & VSVM_CAP_SVM,
+		     "capabilities %#x lack VSVM_CAP_SVM\n", q->capabilities);
 	igt_assert_f(!(q->capabilities & ~known_caps),
 		     "capabilities %#x has bits the uAPI does not define\n", q->capabilities);
 	/* in-only fields come back as they were sent */
@@ -704,7 +706,7 @@ bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value)
 bool vt_debugfs_value(const char *path, const char *name, const char *key, uint64_t *value)
 {
 	const char *node = strrchr(path, '/');
-	char file[128], buf[4096], *p;
+	char file[128], buf[16384], *p;
 	size_t klen = strlen(key);
 	int minor;
 
@@ -723,6 +725,14 @@ bool vt_debugfs_value(const char *path, const char *name, const char *key, uint6
 		return !errno && end != p + klen + 1;
 	}
 	return false;
+}
+
+bool vt_svm_counter(const char *path, const char *name, uint64_t *value)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "%d.%s", (int)getpid(), name);
+	return vt_debugfs_value(path, "vsvm_svm", key, value);
 }
 
 /* ---- module parameters and reloads ------------------------------------------------------- */

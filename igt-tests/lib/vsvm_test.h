@@ -221,6 +221,15 @@ bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value);
  */
 bool vt_debugfs_value(const char *path, const char *name, const char *key, uint64_t *value);
 
+/**
+ * vt_svm_counter - a counter of this process on one GPU, from debugfs vsvm_svm
+ * @path: render node of the GPU
+ * @name: counter name ("faults", "batches", "duplicates", "fatal", "pages_mapped",
+ *	"invalidations", "pages_unmapped", "evictions", "restores", "ranges", "pages")
+ * Returns false when the process has no SVM context on that GPU or the key is missing.
+ */
+bool vt_svm_counter(const char *path, const char *name, uint64_t *value);
+
 /* Module parameters */
 bool vt_write_param(const char *name, const char *value);
 /*
