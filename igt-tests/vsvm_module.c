@@ -93,24 +93,12 @@ static const char *const failslab_attrs[] = {
 static char failslab_saved[ARRAY_SIZE(failslab_attrs)][64];
 static bool failslab_is_saved;
 
-static bool sysfs_write(const char *path, const char *value)
-{
-	ssize_t len = strlen(value), ret;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	ret = write(fd, value, len);
-	close(fd);
-	return ret == len;
-}
-
 static void failslab_set(const char *attr, const char *value)
 {
 	char path[256];
 
 	snprintf(path, sizeof(path), FAILSLAB_DIR "/%s", attr);
-	igt_assert_f(sysfs_write(path, value), "writing %s to %s: %m\n", value, path);
+	igt_assert_f(vt_write_file(path, value), "writing %s to %s: %m\n", value, path);
 }
 
 static long long failslab_get(const char *attr)
@@ -143,10 +131,10 @@ static void failslab_restore(void)
 
 	if (!failslab_is_saved)
 		return;
-	sysfs_write(FAILSLAB_DIR "/probability", "0");
+	vt_write_file(FAILSLAB_DIR "/probability", "0");
 	for (i = 0; i < ARRAY_SIZE(failslab_attrs); i++) {
 		snprintf(path, sizeof(path), FAILSLAB_DIR "/%s", failslab_attrs[i]);
-		if (!sysfs_write(path, failslab_saved[i]))
+		if (!vt_write_file(path, failslab_saved[i]))
 			igt_warn("could not restore %s to %s\n", path, failslab_saved[i]);
 	}
 	failslab_is_saved = false;
@@ -154,7 +142,7 @@ static void failslab_restore(void)
 
 static bool make_it_fail(bool on)
 {
-	return sysfs_write("/proc/self/make-it-fail", on ? "1" : "0");
+	return vt_write_file("/proc/self/make-it-fail", on ? "1" : "0");
 }
 
 /* ---- module state ------------------------------------------------------------- */

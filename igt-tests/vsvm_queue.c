@@ -182,17 +182,7 @@ static void check_faulted(int fd, uint32_t q, uint64_t lo, uint64_t hi, uint32_t
 {
 	struct drm_vsvm_queue_status st, again;
 
-	vt_queue_status(fd, q, &st);
-	igt_assert_f(st.state == VSVM_QUEUE_STATE_FAULTED, "queue %u state %u, expected FAULTED\n",
-		     q, st.state);
-	igt_assert_f(st.fault_va >= lo && st.fault_va < hi,
-		     "fault_va %#llx outside [%#llx, %#llx)\n", (unsigned long long)st.fault_va,
-		     (unsigned long long)lo, (unsigned long long)hi);
-	if (access == VSVM_ACCESS_ATOMIC)
-		igt_assert_f(st.fault_access & VSVM_ACCESS_ATOMIC,
-			     "fault_access %#x lacks ATOMIC\n", st.fault_access);
-	else
-		igt_assert_eq_u32(st.fault_access, access);
+	vt_check_queue_fault(fd, q, lo, hi, access, &st);
 	igt_assert_eq_u64(st.completed, completed);
 
 	igt_assert_eq(vsvm_dispatch(fd, q, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ target->va, 1 },

@@ -388,13 +388,7 @@ static void check_faulted(struct ctx *c, uint64_t lo, uint64_t hi, uint32_t acce
 {
 	struct drm_vsvm_queue_status st;
 
-	vt_queue_status(c->fd, c->q, &st);
-	igt_assert_f(st.state == VSVM_QUEUE_STATE_FAULTED, "queue %u state %u, expected FAULTED\n",
-		     c->q, st.state);
-	igt_assert_f(st.fault_va >= lo && st.fault_va < hi,
-		     "fault_va %#llx outside [%#llx, %#llx)\n", (unsigned long long)st.fault_va,
-		     (unsigned long long)lo, (unsigned long long)hi);
-	igt_assert_eq_u32(st.fault_access, access);
+	vt_check_queue_fault(c->fd, c->q, lo, hi, access, &st);
 	igt_assert_eq_u64(c->out[0], SENTINEL);
 	igt_assert_eq(vsvm_dispatch(c->fd, c->q, VSVM_KERNEL_FILL, 1,
 				    (uint64_t[6]){ va(c->out), 1 }, NULL, 0), -ECANCELED);
@@ -776,24 +770,12 @@ static void test_anon_write_huge(void)
 
 static char saved_nr_hugepages[32];
 
-static bool write_file(const char *path, const char *value)
-{
-	ssize_t len = strlen(value), ret;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	ret = write(fd, value, len);
-	close(fd);
-	return ret == len;
-}
-
 static void restore_nr_hugepages(int sig)
 {
 	(void)sig;
 	if (!saved_nr_hugepages[0])
 		return;
-	if (!write_file(NR_HUGEPAGES, saved_nr_hugepages))
+	if (!vt_write_file(NR_HUGEPAGES, saved_nr_hugepages))
 		igt_warn("could not restore " NR_HUGEPAGES " to %s\n", saved_nr_hugepages);
 	saved_nr_hugepages[0] = '\0';
 }
@@ -833,7 +815,7 @@ static void reserve_hugepages(long long want)
 		handler = true;
 	}
 	snprintf(val, sizeof(val), "%lld", atoll(old) + want);
-	ok = write_file(NR_HUGEPAGES, val) && meminfo("HugePages_Free") >= want;
+	ok = vt_write_file(NR_HUGEPAGES, val) && meminfo("HugePages_Free") >= want;
 	if (!ok)
 		restore_nr_hugepages(0);
 	igt_require_f(ok, "could not reserve %lld huge pages through " NR_HUGEPAGES "\n", want);

@@ -659,17 +659,8 @@ static void check_faulted(struct gpu *c, uint64_t lo, uint64_t hi, uint32_t acce
 {
 	struct drm_vsvm_queue_status st;
 
-	vt_queue_status(c->fd, c->q, &st);
-	igt_assert_f(st.state == VSVM_QUEUE_STATE_FAULTED,
-		     "queue %u of GPU %d: state %u, expected FAULTED\n", c->q, c->g, st.state);
-	igt_assert_f(st.fault_va >= lo && st.fault_va < hi,
-		     "fault_va %#llx outside [%#llx, %#llx)\n", (unsigned long long)st.fault_va,
-		     (unsigned long long)lo, (unsigned long long)hi);
-	if (access == VSVM_ACCESS_ATOMIC)
-		igt_assert_f(st.fault_access & VSVM_ACCESS_ATOMIC,
-			     "fault_access %#x lacks ATOMIC\n", st.fault_access);
-	else
-		igt_assert_eq_u32(st.fault_access, access);
+	igt_debug("checking the fault of queue %u of GPU %d\n", c->q, c->g);
+	vt_check_queue_fault(c->fd, c->q, lo, hi, access, &st);
 }
 
 /* @kernel on @c's queue faults in @b with @access; the queue is replaced by a new one. */

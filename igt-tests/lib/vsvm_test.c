@@ -554,6 +554,22 @@ void vt_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *st
 	igt_assert_eq_u32(st->flags, 0);
 }
 
+void vt_check_queue_fault(int fd, uint32_t queue_id, uint64_t lo, uint64_t hi, uint32_t access,
+			  struct drm_vsvm_queue_status *st)
+{
+	vt_queue_status(fd, queue_id, st);
+	igt_assert_f(st->state == VSVM_QUEUE_STATE_FAULTED,
+		     "queue %u state %u, expected FAULTED\n", queue_id, st->state);
+	igt_assert_f(st->fault_va >= lo && st->fault_va < hi,
+		     "fault_va %#llx outside [%#llx, %#llx)\n", (unsigned long long)st->fault_va,
+		     (unsigned long long)lo, (unsigned long long)hi);
+	if (access == VSVM_ACCESS_ATOMIC)
+		igt_assert_f(st->fault_access & VSVM_ACCESS_ATOMIC,
+			     "fault_access %#x lacks ATOMIC\n", st->fault_access);
+	else
+		igt_assert_eq_u32(st->fault_access, access);
+}
+
 void vt_wait_completed(int fd, uint32_t queue_id, uint64_t n)
 {
 	struct drm_vsvm_queue_status st;
@@ -737,19 +753,24 @@ bool vt_svm_counter(const char *path, const char *name, uint64_t *value)
 
 /* ---- module parameters and reloads ------------------------------------------------------- */
 
-bool vt_write_param(const char *name, const char *value)
+bool vt_write_file(const char *path, const char *value)
 {
-	char path[256];
 	ssize_t len = strlen(value), ret;
-	int fd;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 
-	snprintf(path, sizeof(path), VT_PARAM_DIR "/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	ret = write(fd, value, len);
 	close(fd);
 	return ret == len;
+}
+
+bool vt_write_param(const char *name, const char *value)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), VT_PARAM_DIR "/%s", name);
+	return vt_write_file(path, value);
 }
 
 static char saved_job_timeout[32];

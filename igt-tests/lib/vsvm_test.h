@@ -169,6 +169,12 @@ void vt_check_value(const uint64_t *p, uint64_t n, uint64_t value, const char *w
 uint32_t vt_queue_create(int fd, uint32_t flags);
 void vt_queue_destroy(int fd, uint32_t queue_id);
 void vt_queue_status(int fd, uint32_t queue_id, struct drm_vsvm_queue_status *st);
+/*
+ * vt_check_queue_fault - the queue is FAULTED at a VA in [lo, hi) with @access
+ * (for VSVM_ACCESS_ATOMIC: that bit, else exactly); its status is left in @st.
+ */
+void vt_check_queue_fault(int fd, uint32_t queue_id, uint64_t lo, uint64_t hi, uint32_t access,
+			  struct drm_vsvm_queue_status *st);
 /* Wait (up to 2 s) for the queue's completed counter to reach @n; assert it is exactly @n. */
 void vt_wait_completed(int fd, uint32_t queue_id, uint64_t n);
 
@@ -232,6 +238,8 @@ bool vt_svm_counter(const char *path, const char *name, uint64_t *value);
 
 /* Module parameters */
 bool vt_write_param(const char *name, const char *value);
+/* vt_write_file - write @value to the file at @path (sysfs, procfs); false on any error */
+bool vt_write_file(const char *path, const char *value);
 /*
  * Set job_timeout_ms (read by the driver when a queue is created) and
  * restore the previous value at exit or with vt_restore_job_timeout().

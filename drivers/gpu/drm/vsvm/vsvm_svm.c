@@ -296,17 +296,6 @@ int vsvm_svm_check_caller(struct vsvm_file *vfile)
 	return vfile->svm->mm == current->mm ? 0 : -EBADF;
 }
 
-/* Whether a binding of @vm overlaps [start, last]; takes vm->lock */
-static bool vsvm_svm_vm_bound(struct vsvm_vm *vm, u64 start, u64 last)
-{
-	bool bound;
-
-	mutex_lock(&vm->lock);
-	bound = interval_tree_iter_first(&vm->bindings, start, last);
-	mutex_unlock(&vm->lock);
-	return bound;
-}
-
 /**
  * vsvm_svm_gem_overlap() - whether a buffer-object binding overlaps a range
  * @svm: the context; the caller holds &vsvm_svm.lock
@@ -324,7 +313,7 @@ bool vsvm_svm_gem_overlap(struct vsvm_svm *svm, u64 start, u64 last)
 	lockdep_assert_held(&svm->lock);
 	for (i = 0; i < VSVM_MAX_GPUS; i++)
 		list_for_each_entry(vm, &svm->gpus[i].vms, svm_link)
-			if (vsvm_svm_vm_bound(vm, start, last))
+			if (vsvm_vm_bound(vm, start, last))
 				return true;
 	return false;
 }

@@ -9,13 +9,15 @@
  * The interrupt worker (vsvm_ih.c) drains the ring into a batch and hands
  * it to vsvm_svm_fault_batch(), which services it in three passes.
  *
- * Routing, in ring order: an entry whose queue is gone is dropped. A
- * no-retry entry, an entry of a VM without a process context and an entry at
- * an address a buffer object is bound at go to the classic path,
- * vsvm_queue_fault(). The rest are SVM faults. One raised before the VM's
- * last replay is dropped, since that replay let its wave retry already (a
- * wave that still faults posts a new entry); so is one whose page an earlier
- * SVM fault of the same VM in the batch asked for with at least its access.
+ * Routing, in ring order: an entry whose queue is gone is dropped. An entry
+ * of a VM without a process context, an entry at an address a buffer object
+ * is bound at and a no-retry entry go to the classic path,
+ * vsvm_queue_fault(); the last is counted as a fatal SVM fault (a no-retry
+ * queue touched memory the driver had not mapped). The rest are SVM faults.
+ * One raised before the VM's last replay is dropped, since that replay let
+ * its wave retry already (a wave that still faults posts a new entry); so is
+ * one whose page an earlier SVM fault of the same VM in the batch asked for
+ * with at least its access.
  * Both count as duplicates.
  *
  * Service, per process context (the mm is pinned with mmget_not_zero(); if
@@ -156,7 +158,7 @@ static void vsvm_svm_fault_route(struct vsvm_device *vdev, const struct vsvm_hw_
 	if (!f[i].q)
 		return;
 	vm = f[i].q->vm;
-	if (!vm->svm || vsvm_vm_va_bound(vm, e[i].va)) {
+	if (!vm->svm || vsvm_vm_bound(vm, e[i].va, e[i].va)) {
 		vsvm_queue_fault(f[i].q, &e[i]);
 		return;
 	}

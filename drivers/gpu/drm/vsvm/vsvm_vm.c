@@ -516,19 +516,20 @@ bool vsvm_vm_access_ok(struct vsvm_vm *vm, u64 va, u32 access)
 }
 
 /**
- * vsvm_vm_va_bound() - whether a binding covers an address
+ * vsvm_vm_bound() - whether a binding overlaps a range
  * @vm: the VM
- * @va: GPU virtual address
+ * @start: first GPU virtual address
+ * @last: last GPU virtual address
  *
  * Context: takes &vsvm_vm.lock.
- * Return: true if a live binding of @vm covers @va.
+ * Return: true if a live binding of @vm overlaps [@start, @last].
  */
-bool vsvm_vm_va_bound(struct vsvm_vm *vm, u64 va)
+bool vsvm_vm_bound(struct vsvm_vm *vm, u64 start, u64 last)
 {
 	bool bound;
 
 	mutex_lock(&vm->lock);
-	bound = interval_tree_iter_first(&vm->bindings, va, va);
+	bound = interval_tree_iter_first(&vm->bindings, start, last);
 	mutex_unlock(&vm->lock);
 	return bound;
 }

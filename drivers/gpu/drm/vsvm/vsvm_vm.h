@@ -94,7 +94,7 @@ struct vsvm_vm *vsvm_vm_get(struct vsvm_vm *vm);
 void vsvm_vm_put(struct vsvm_vm *vm);
 void vsvm_vm_unbind_all(struct vsvm_vm *vm);
 bool vsvm_vm_access_ok(struct vsvm_vm *vm, u64 va, u32 access);
-bool vsvm_vm_va_bound(struct vsvm_vm *vm, u64 va);
+bool vsvm_vm_bound(struct vsvm_vm *vm, u64 start, u64 last);
 void vsvm_vm_trim(struct vsvm_vm *vm, u64 va, u64 size);
 void vsvm_vm_svm_suspend(struct vsvm_vm *vm);
 void vsvm_vm_svm_resume(struct vsvm_vm *vm);
