@@ -28,7 +28,7 @@ extern "C" {
 
 /* Incompatible uAPI changes bump the major version, compatible additions the minor */
 #define VSVM_UAPI_VERSION_MAJOR		1
-#define VSVM_UAPI_VERSION_MINOR		2
+#define VSVM_UAPI_VERSION_MINOR		3
 
 #define DRM_VSVM_QUERY_DEVICE		0x00
 #define DRM_VSVM_GEM_CREATE		0x01
@@ -42,6 +42,7 @@ extern "C" {
 #define DRM_VSVM_SVM_SET_ATTR		0x09
 #define DRM_VSVM_SVM_GET_ATTR		0x0a
 #define DRM_VSVM_SVM_RETRY		0x0b
+#define DRM_VSVM_SVM_PREFETCH		0x0c
 
 #define DRM_IOCTL_VSVM_QUERY_DEVICE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY_DEVICE, struct drm_vsvm_query_device)
@@ -67,6 +68,8 @@ extern "C" {
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_GET_ATTR, struct drm_vsvm_svm_attr_args)
 #define DRM_IOCTL_VSVM_SVM_RETRY \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_RETRY, struct drm_vsvm_svm_retry)
+#define DRM_IOCTL_VSVM_SVM_PREFETCH \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_PREFETCH, struct drm_vsvm_svm_prefetch)
 
 /* Page sizes the GPU page table can map (bits of drm_vsvm_query_device.page_sizes) */
 #define VSVM_PAGE_SIZE_4K		0x1000ULL
@@ -76,6 +79,16 @@ extern "C" {
 #define VSVM_CAP_RETRY_FAULT		0x1U
 /* drm_vsvm_query_device.capabilities: shared virtual memory (the DRM_IOCTL_VSVM_SVM_* ioctls) */
 #define VSVM_CAP_SVM			0x2U
+/*
+ * drm_vsvm_query_device.capabilities: SVM pages can live in this GPU's VRAM
+ * (migration, prefetch to the GPU); without it SVM memory stays in system RAM
+ */
+#define VSVM_CAP_SVM_VRAM		0x4U
+/*
+ * drm_vsvm_query_device.capabilities: the VRAM is device-coherent memory: the
+ * CPU reaches SVM pages in VRAM in place (no CPU fault migrates them back)
+ */
+#define VSVM_CAP_VRAM_COHERENT		0x8U
 
 /**
  * struct drm_vsvm_query_device - describe the GPU behind a render node
@@ -382,17 +395,30 @@ struct drm_vsvm_queue_status {
  * list of (type, value) pairs to [start, start + size), GET aggregates over
  * the attribute ranges that overlap it. Registering is optional: addresses
  * without attributes have the defaults (no preferred or prefetch location,
- * flags COHERENT, granularity 9, access for every GPU of the process in
- * retry mode and for none with retry off). Attributes live until the memory
+ * flags COHERENT, granularity 9, in-place access for every GPU of the
+ * process in retry mode and no access with retry off): such memory is
+ * mapped where it is and only moves on advice. Attributes live until the memory
  * is unmapped or the process's last vsvm file is closed.
  *
  * - PREFERRED_LOC: gpu_id or VSVM_SVM_LOCATION_SYSMEM or _UNDEFINED; where
- *   the data should live (memory placement policy).
+ *   the data should live: a GPU fault moves the pages around it to the
+ *   preferred location when that is system memory or the faulting GPU.
  * - PREFETCH_LOC: gpu_id or SYSMEM; prefetches the range to that location
- *   now (for a GPU: its pages are faulted in and mapped on that GPU).
+ *   now, as DRM_IOCTL_VSVM_SVM_PREFETCH does, and maps it on that GPU.
  * - ACCESS, ACCESS_IN_PLACE, NO_ACCESS: value is a gpu_id; whether and how
- *   that GPU may access the range. NO_ACCESS unmaps the range from that GPU
- *   at once; its later accesses fault fatally.
+ *   that GPU may access the range. With ACCESS (and no preferred location
+ *   that says otherwise) a GPU fault migrates the pages around it to the
+ *   faulting GPU's VRAM; with ACCESS_IN_PLACE the GPU maps the pages where
+ *   they are. NO_ACCESS unmaps the range from that GPU at once; its later
+ *   accesses fault fatally.
+ *
+ * Placement: a range may hold system pages and VRAM pages at once (busy,
+ * pinned or file-backed pages stay in system memory: only anonymous private
+ * memory migrates). A GPU read fault on a GPU_READ_MOSTLY range never
+ * migrates. A CPU access to a page in VRAM (device-private VRAM) migrates
+ * the granularity block around it back to system memory. SVM pages in VRAM
+ * are evictable: when VRAM runs out (buffer objects or other SVM data need
+ * it) they move back to system memory.
  * - SET_FLAGS, CLR_FLAGS: VSVM_SVM_FLAG_* bits.
  * - GRANULARITY: log2 of the pages the driver handles around a GPU fault
  *   (0 = 4 KiB .. VSVM_SVM_GRANULARITY_MAX).
@@ -500,6 +526,46 @@ struct drm_vsvm_svm_retry {
 	__s32 mode;
 	/** @flags: in, must be 0 */
 	__u32 flags;
+};
+
+/* drm_vsvm_svm_prefetch.flags: return at once, signal @out_syncobj when done */
+#define VSVM_SVM_PREFETCH_ASYNC		0x1U
+
+/**
+ * struct drm_vsvm_svm_prefetch - move a range of SVM memory now
+ *
+ * DRM_IOCTL_VSVM_SVM_PREFETCH migrates the anonymous private pages of
+ * [start, start + size) to @location (best effort: busy, pinned and
+ * file-backed pages stay where they are) and, for a GPU, maps the range on
+ * it. Attributes are not changed. Without VSVM_SVM_PREFETCH_ASYNC the ioctl
+ * returns when the work is done; with it, the ioctl checks its arguments,
+ * replaces the fence of @out_syncobj with one that signals when the work is
+ * done (its error, e.g. -EFAULT for a hole met on the way, is the fence's
+ * status) and returns at once. A GPU without VSVM_CAP_SVM_VRAM only maps the
+ * range.
+ *
+ * Errors: -EINVAL for a zero size, an unaligned start or size, unknown
+ * flags, non-zero pad, a location that is neither SYSMEM nor the gpu_id of
+ * a GPU the process has opened, or @out_syncobj given without
+ * VSVM_SVM_PREFETCH_ASYNC (or missing with it); -ENOENT for an unknown
+ * @out_syncobj; -EOVERFLOW if the range wraps or passes the user address
+ * space; -EFAULT for a hole, an I/O or PFN mapping (synchronous mode);
+ * -EADDRINUSE if the range overlaps a buffer-object binding; -EBADF if the
+ * caller is not the process that opened the file; -ENOMEM.
+ */
+struct drm_vsvm_svm_prefetch {
+	/** @start: in, CPU virtual address, page aligned */
+	__u64 start;
+	/** @size: in, bytes, page aligned, non-zero */
+	__u64 size;
+	/** @location: in, gpu_id or VSVM_SVM_LOCATION_SYSMEM */
+	__u32 location;
+	/** @flags: in, VSVM_SVM_PREFETCH_* */
+	__u32 flags;
+	/** @out_syncobj: in, with VSVM_SVM_PREFETCH_ASYNC the syncobj to signal, else 0 */
+	__u32 out_syncobj;
+	/** @pad: in, must be 0 */
+	__u32 pad;
 };
 
 #if defined(__cplusplus)

@@ -498,6 +498,20 @@ int vsvm_svm_retry(int fd, int mode, int *out)
 	return ret;
 }
 
+int vsvm_svm_prefetch(int fd, const void *start, uint64_t size, uint32_t location,
+		      uint32_t flags, uint32_t out_syncobj)
+{
+	struct drm_vsvm_svm_prefetch args = {
+		.start = (uintptr_t)start,
+		.size = size,
+		.location = location,
+		.flags = flags,
+		.out_syncobj = out_syncobj,
+	};
+
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &args);
+}
+
 /* Name of a built-in kernel, for messages. */
 const char *vsvm_kernel_name(uint32_t kernel)
 {

@@ -250,6 +250,20 @@ int vsvm_svm_get_attr(int fd, const void *start, uint64_t size,
 int vsvm_svm_retry(int fd, int mode, int *out);
 
 /**
+ * vsvm_svm_prefetch() - migrate a range now (DRM_IOCTL_VSVM_SVM_PREFETCH)
+ * @fd: render node
+ * @start: page-aligned CPU address
+ * @size: page-aligned size
+ * @location: gpu_id or VSVM_SVM_LOCATION_SYSMEM
+ * @flags: VSVM_SVM_PREFETCH_*
+ * @out_syncobj: with VSVM_SVM_PREFETCH_ASYNC the syncobj to signal, else 0
+ *
+ * Returns 0 or -errno.
+ */
+int vsvm_svm_prefetch(int fd, const void *start, uint64_t size, uint32_t location,
+		      uint32_t flags, uint32_t out_syncobj);
+
+/**
  * vsvm_kernel_name() - name of a VSVM_KERNEL_* ("fill", "copy", ...)
  * Return: the name, or NULL for an unknown kernel.
  */

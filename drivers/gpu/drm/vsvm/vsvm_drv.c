@@ -113,6 +113,11 @@ module_param_cb(vram_size, &vsvm_vram_size_ops, &vsvm_vram_size, 0444);
 MODULE_PARM_DESC(vram_size,
 		 "VRAM per GPU, with K/M/G suffix (16M-16G, multiple of 2M, default 256M)");
 
+static unsigned long vsvm_vram_phys;
+module_param_named(vram_phys, vsvm_vram_phys, ulong, 0444);
+MODULE_PARM_DESC(vram_phys,
+		 "Physical address of memory reserved for device-coherent VRAM (memmap=SIZE$ADDR); GPU i uses vram_phys + i * vram_size (default 0: device-private VRAM)");
+
 static struct vsvm_device *vsvm_devices[VSVM_MAX_GPUS];
 static int vsvm_load_checkpoint;
 
@@ -160,6 +165,7 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_SET_ATTR, vsvm_ioctl_svm_set_attr, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_GET_ATTR, vsvm_ioctl_svm_get_attr, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_RETRY, vsvm_ioctl_svm_retry, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_PREFETCH, vsvm_ioctl_svm_prefetch, DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
@@ -229,11 +235,18 @@ static void vsvm_hw_release(struct drm_device *drm, void *arg)
 	xa_destroy(&vdev->vms);
 }
 
+/* The coherent VRAM of GPU @index, or 0 for device-private VRAM */
+static phys_addr_t vsvm_vram_phys_of(unsigned int index)
+{
+	return vsvm_vram_phys ? vsvm_vram_phys + (u64)index * vsvm_vram_size : 0;
+}
+
 static int vsvm_hw_bringup(struct vsvm_device *vdev)
 {
 	struct vsvm_hw_config cfg = {
 		.index = vdev->index,
 		.vram_size = vsvm_vram_size,
+		.vram_phys = vsvm_vram_phys_of(vdev->index),
 		.num_cus = vsvm_num_cus,
 		.dev = vdev->drm.dev,
 		.irq = vsvm_ih_irq,
@@ -286,6 +299,10 @@ static int vsvm_device_init(struct platform_device *pdev, unsigned int index)
 		return ret;
 
 	ret = vsvm_inject_load_error() ?: vsvm_mem_init(vdev);
+	if (ret)
+		return ret;
+
+	ret = vsvm_svm_pagemap_init(vdev, vsvm_vram_phys_of(index));
 	if (ret)
 		return ret;
 

@@ -16,6 +16,7 @@
 #include "vsvm_vhw.h"
 
 struct vsvm_svm;
+struct vsvm_svm_pagemap;
 
 #define VSVM_DRIVER_NAME	"vsvm"
 #define VSVM_DRIVER_DESC	"Virtual GPU with shared virtual memory"
@@ -44,6 +45,8 @@ struct vsvm_svm;
  * @ih_work: drains the interrupt ring (vsvm_ih.c)
  * @ih_batch: entries popped by @ih_work, serviced as one batch; used only
  *	by @ih_work
+ * @pagemap: the struct pages of the VRAM (vsvm_svm_vram.c), or NULL when
+ *	SVM pages cannot live in VRAM
  */
 struct vsvm_device {
 	struct drm_device drm;
@@ -59,6 +62,7 @@ struct vsvm_device {
 	struct xarray queues;
 	struct work_struct ih_work;
 	struct vsvm_hw_ih_entry ih_batch[VSVM_IH_BATCH];
+	struct vsvm_svm_pagemap *pagemap;
 };
 
 /**

@@ -18,6 +18,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_svm.h"
 
 /**
  * vsvm_ioctl_query_device() - DRM_IOCTL_VSVM_QUERY_DEVICE
@@ -39,6 +40,10 @@ int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file 
 	args->gpu_id = vdev->gpu_id;
 	args->num_compute_units = vdev->caps.num_cus;
 	args->capabilities = VSVM_CAP_SVM;
+	if (vdev->pagemap)
+		args->capabilities |= VSVM_CAP_SVM_VRAM;
+	if (vdev->pagemap && vdev->pagemap->pgmap.type == MEMORY_DEVICE_COHERENT)
+		args->capabilities |= VSVM_CAP_VRAM_COHERENT;
 	if (vdev->caps.retry_faults)
 		args->capabilities |= VSVM_CAP_RETRY_FAULT;
 	args->page_sizes = vdev->caps.page_sizes;

@@ -72,6 +72,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
 static const struct ttm_place vsvm_place_system = {
@@ -113,19 +114,31 @@ static bool vsvm_bo_eviction_valuable(struct ttm_buffer_object *tbo,
 	return ttm_bo_eviction_valuable(tbo, place);
 }
 
-/* Every object on vsvm's LRUs is a vsvm_bo: vsvm makes no ghost objects. */
+/*
+ * Every object on vsvm's LRUs is a vsvm_bo: vsvm makes no ghost objects. SVM
+ * objects go to system memory: their pages migrate back to the process.
+ */
 static void vsvm_bo_evict_flags(struct ttm_buffer_object *tbo, struct ttm_placement *placement)
 {
 	placement->num_placement = 1;
-	if (tbo->resource->mem_type == TTM_PL_VRAM)
+	if (tbo->resource->mem_type == TTM_PL_VRAM && !to_vsvm_bo(tbo)->svm)
 		placement->placement = &to_vsvm_bo(tbo)->places[1];
 	else
 		placement->placement = &vsvm_place_system;
 }
 
-/* Run descriptors on the copy engine and wait; takes over @descs. */
-static int vsvm_mem_copy_sync(struct vsvm_device *vdev, struct vsvm_hw_copy_desc *descs,
-			      unsigned int n)
+/**
+ * vsvm_mem_copy_sync() - run descriptors on the copy engine and wait
+ * @vdev: the GPU
+ * @descs: descriptors from kvmalloc(), taken over in every case
+ * @n: number of @descs, at least one
+ *
+ * Waits uninterruptibly: the engine writes to memory the caller frees or
+ * hands on afterwards.
+ *
+ * Return: 0 or the copy's error.
+ */
+int vsvm_mem_copy_sync(struct vsvm_device *vdev, struct vsvm_hw_copy_desc *descs, unsigned int n)
 {
 	struct dma_fence *fence;
 	int ret;
@@ -236,6 +249,21 @@ static int vsvm_bo_move_copy(struct ttm_buffer_object *tbo, bool evict,
 	return ret;
 }
 
+/* An SVM object leaves VRAM only by eviction: its pages go to system memory */
+static int vsvm_bo_move_svm(struct ttm_buffer_object *tbo, struct ttm_resource *new_mem)
+{
+	int ret;
+
+	if (WARN_ON_ONCE(tbo->resource->mem_type != TTM_PL_VRAM ||
+			 new_mem->mem_type != TTM_PL_SYSTEM))
+		return -EINVAL;
+	ret = vsvm_svm_bo_evict(tbo);
+	if (ret)
+		return ret;
+	ttm_bo_move_null(tbo, new_mem);
+	return 0;
+}
+
 static int vsvm_bo_move(struct ttm_buffer_object *tbo, bool evict, struct ttm_operation_ctx *ctx,
 			struct ttm_resource *new_mem, struct ttm_place *hop)
 {
@@ -245,7 +273,8 @@ static int vsvm_bo_move(struct ttm_buffer_object *tbo, bool evict, struct ttm_op
 	int ret;
 
 	if (!old_mem) {
-		if (new_type == TTM_PL_VRAM) {
+		/* SVM objects are filled by their migration */
+		if (new_type == TTM_PL_VRAM && !to_vsvm_bo(tbo)->svm) {
 			ret = vsvm_bo_clear_vram(vsvm_bdev_to_vdev(tbo->bdev), new_mem);
 			if (ret)
 				return ret;
@@ -254,6 +283,8 @@ static int vsvm_bo_move(struct ttm_buffer_object *tbo, bool evict, struct ttm_op
 		return 0;
 	}
 
+	if (to_vsvm_bo(tbo)->svm)
+		return vsvm_bo_move_svm(tbo, new_mem);
 	old_type = old_mem->mem_type;
 	if (old_type != TTM_PL_VRAM && new_type != TTM_PL_VRAM) {
 		ttm_bo_move_null(tbo, new_mem);

@@ -20,6 +20,7 @@ struct drm_device;
 struct drm_file;
 struct drm_printer;
 struct vsvm_device;
+struct vsvm_hw_copy_desc;
 
 /**
  * struct vsvm_vram_mgr - TTM resource manager of VRAM, on drm_buddy
@@ -55,6 +56,9 @@ struct vsvm_mem {
  * @domain: VSVM_GEM_DOMAIN_* asked for at creation
  * @bindings: &struct vsvm_binding.bo_link of every GPU binding of the
  *	object; protected by the object's dma_resv lock
+ * @svm: the object holds SVM pages (&struct vsvm_svm_bo): it is never
+ *	cleared on creation and is evicted by migrating its pages to system
+ *	memory
  */
 struct vsvm_bo {
 	struct ttm_buffer_object tbo;
@@ -62,6 +66,7 @@ struct vsvm_bo {
 	struct ttm_placement placement;
 	u32 domain;
 	struct list_head bindings;
+	bool svm;
 };
 
 /**
@@ -76,6 +81,7 @@ static inline struct vsvm_bo *to_vsvm_bo(struct ttm_buffer_object *tbo)
 }
 
 int vsvm_mem_init(struct vsvm_device *vdev);
+int vsvm_mem_copy_sync(struct vsvm_device *vdev, struct vsvm_hw_copy_desc *descs, unsigned int n);
 void vsvm_mem_usage(struct vsvm_device *vdev, u64 *vram_used, u64 *gtt_used);
 void vsvm_mem_print(struct vsvm_device *vdev, struct drm_printer *p);
 

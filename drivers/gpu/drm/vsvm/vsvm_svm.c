@@ -11,7 +11,8 @@
  * per mm, shared by every vsvm GPU the process opened: the attribute tree
  * (vsvm_svm_attr.c), the mirror of the CPU page tables (vsvm_svm_mirror.c)
  * and, per GPU, the process's VMs on it. The GPU fault service is in
- * vsvm_svm_fault.c.
+ * vsvm_svm_fault.c, migration between system memory and VRAM in
+ * vsvm_svm_migrate.c and the VRAM pages in vsvm_svm_vram.c.
  *
  * Lifetime: the context is an mm notifier subscription found with
  * mmu_notifier_get(), so there is exactly one per mm; each open file holds a
@@ -29,13 +30,14 @@
  *   vsvm_svm_list_lock (global: the list of contexts, for debugfs)
  *     &vsvm_svm.lock
  *       mmap_lock
- *         buffer object dma_resv
- *           &vsvm_vm.lock
- *             &vsvm_vm.pt_lock
- *               (memory reclaim)
- *                 &vsvm_svm.notifier_lock
- *                   &vsvm_vm.queues_lock
- *                     hardware-internal locks
+ *         (page locks of pages being migrated)
+ *           buffer object dma_resv (SVM VRAM objects included)
+ *             &vsvm_vm.lock
+ *               &vsvm_vm.pt_lock
+ *                 (memory reclaim)
+ *                   &vsvm_svm.notifier_lock
+ *                     &vsvm_vm.queues_lock
+ *                       hardware-internal locks
  *
  * &vsvm_svm.lock serialises everything that changes the SVM state
  * structurally: attribute changes, fault service, the garbage collector and
@@ -47,6 +49,13 @@
  * memory with reclaim, takes a dma_resv lock or waits for a fence; lockdep is
  * taught at creation that it may be taken in reclaim. Page-table memory is
  * allocated under &vsvm_vm.pt_lock, outside the notifier lock.
+ *
+ * A CPU fault on a VRAM page (the pagemap's migrate_to_ram) runs under the
+ * mmap lock of whatever process touched it and takes none of these driver
+ * locks, so a GPU fault path that holds &vsvm_svm.lock while
+ * hmm_range_fault() waits for that CPU fault cannot deadlock with it. The
+ * eviction of SVM VRAM objects runs under their dma_resv lock and takes
+ * neither the mmap lock nor &vsvm_svm.lock.
  */
 
 #include <linux/interval_tree.h>
@@ -92,6 +101,11 @@ static struct mmu_notifier *vsvm_svm_alloc_notifier(struct mm_struct *mm)
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL);
 	if (!svm)
 		return ERR_PTR(-ENOMEM);
+	svm->vram_stats = vsvm_svm_vram_stats_alloc();
+	if (!svm->vram_stats) {
+		kfree(svm);
+		return ERR_PTR(-ENOMEM);
+	}
 	svm->mm = mm;
 	svm->pid = task_tgid_nr(current);
 	get_task_comm(svm->comm, current);
@@ -103,6 +117,7 @@ static struct mmu_notifier *vsvm_svm_alloc_notifier(struct mm_struct *mm)
 	for (i = 0; i < VSVM_MAX_GPUS; i++)
 		INIT_LIST_HEAD(&svm->gpus[i].vms);
 	vsvm_svm_mirror_init(svm);
+	vsvm_svm_prefetch_init(svm);
 	vsvm_svm_lockdep_prime(svm);
 	return &svm->mn;
 }
@@ -111,6 +126,7 @@ static void vsvm_svm_free_notifier(struct mmu_notifier *mn)
 {
 	struct vsvm_svm *svm = to_vsvm_svm(mn);
 
+	vsvm_svm_vram_stats_put(svm->vram_stats);
 	mutex_destroy(&svm->notifier_lock);
 	mutex_destroy(&svm->lock);
 	kfree(svm);
@@ -235,6 +251,7 @@ void vsvm_svm_file_detach(struct vsvm_file *vfile)
 
 	flush_work(&vfile->vdev->ih_work);
 	if (last) {
+		flush_work(&svm->prefetch_work);
 		vsvm_svm_mirror_fini(svm);
 		mutex_lock(&svm->lock);
 		vsvm_svm_attr_fini(svm);
@@ -525,6 +542,18 @@ int vsvm_ioctl_svm_retry(struct drm_device *drm, void *data, struct drm_file *fi
 	return ret;
 }
 
+static void vsvm_svm_show_vram_stats(struct seq_file *m, struct vsvm_svm *svm, unsigned int gpu)
+{
+	const struct vsvm_svm_vram_count *c = &svm->vram_stats->gpu[gpu];
+
+	seq_printf(m, "%d.pages_in: %lld\n", svm->pid, atomic64_read(&c->pages_in));
+	seq_printf(m, "%d.pages_out: %lld\n", svm->pid, atomic64_read(&c->pages_out));
+	seq_printf(m, "%d.cpu_faults: %lld\n", svm->pid, atomic64_read(&c->cpu_faults));
+	seq_printf(m, "%d.vram_evictions: %lld\n", svm->pid, atomic64_read(&c->vram_evictions));
+	seq_printf(m, "%d.bytes_copied: %lld\n", svm->pid, atomic64_read(&c->bytes_copied));
+	seq_printf(m, "%d.vram_pages: %lld\n", svm->pid, atomic64_read(&c->vram_pages));
+}
+
 static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsigned int gpu)
 {
 	const struct vsvm_svm_stats *st = &svm->gpus[gpu].stats;
@@ -545,6 +574,7 @@ static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsign
 	seq_printf(m, "%d.restores: %lld\n", svm->pid, atomic64_read(&st->restores));
 	seq_printf(m, "%d.ranges: %llu\n", svm->pid, ranges);
 	seq_printf(m, "%d.pages: %llu\n", svm->pid, pages);
+	vsvm_svm_show_vram_stats(m, svm, gpu);
 }
 
 /**
@@ -553,8 +583,9 @@ static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsign
  * @vdev: the GPU
  *
  * One block per process with a VM on @vdev: a "process PID (COMM)" line,
- * then "PID.counter: value" lines (counters of &struct vsvm_svm_stats for
- * this GPU, plus the mirror ranges and pages mapped now).
+ * then "PID.counter: value" lines (counters of &struct vsvm_svm_stats and
+ * &struct vsvm_svm_vram_count for this GPU, plus the mirror ranges and
+ * pages mapped now).
  */
 void vsvm_svm_debugfs_show(struct seq_file *m, struct vsvm_device *vdev)
 {

@@ -8,6 +8,9 @@
 #include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/interval_tree.h>
+#include <linux/kref.h>
+#include <linux/llist.h>
+#include <linux/memremap.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
@@ -22,6 +25,9 @@
 struct drm_device;
 struct drm_file;
 struct seq_file;
+struct dma_fence;
+struct ttm_buffer_object;
+struct vm_area_struct;
 struct vsvm_hw_ih_entry;
 struct vsvm_vm;
 
@@ -79,6 +85,77 @@ struct vsvm_svm_stats {
 	atomic64_t pages_unmapped;
 	atomic64_t evictions;
 	atomic64_t restores;
+};
+
+/**
+ * struct vsvm_svm_vram_count - migration counters of one process on one GPU
+ * @pages_in: pages migrated from system memory to the GPU's VRAM
+ * @pages_out: pages migrated from the GPU's VRAM to system memory
+ * @cpu_faults: CPU faults that migrated pages out of the GPU's VRAM
+ * @vram_evictions: VRAM buffers of the process TTM evicted from the GPU
+ * @bytes_copied: bytes the GPU's copy engine moved for the migrations
+ * @vram_pages: pages of the process in the GPU's VRAM now (not monotonic)
+ */
+struct vsvm_svm_vram_count {
+	atomic64_t pages_in;
+	atomic64_t pages_out;
+	atomic64_t cpu_faults;
+	atomic64_t vram_evictions;
+	atomic64_t bytes_copied;
+	atomic64_t vram_pages;
+};
+
+/**
+ * struct vsvm_svm_vram_stats - migration counters of one process
+ * @ref: held by the process context and by each of its VRAM buffers, so
+ *	that pages in VRAM (in a forked child, say) outliving the context can
+ *	still count their way out
+ * @gpu: counters per GPU index
+ */
+struct vsvm_svm_vram_stats {
+	struct kref ref;
+	struct vsvm_svm_vram_count gpu[VSVM_MAX_GPUS];
+};
+
+/**
+ * struct vsvm_svm_pagemap - the struct pages of a GPU's VRAM
+ * @pgmap: the device pagemap: MEMORY_DEVICE_PRIVATE over a free physical
+ *	region, or MEMORY_DEVICE_COHERENT over the VRAM's own physical range
+ * @vdev: the GPU
+ * @res: the region requested for device-private pages, or NULL
+ * @pfn_first: page frame of VRAM offset 0
+ * @free_list: VRAM buffers whose last page was freed, for @free_work
+ * @free_work: drops the TTM references of the buffers on @free_list
+ *	(page_free() may run in atomic context)
+ */
+struct vsvm_svm_pagemap {
+	struct dev_pagemap pgmap;
+	struct vsvm_device *vdev;
+	struct resource *res;
+	unsigned long pfn_first;
+	struct llist_head free_list;
+	struct work_struct free_work;
+};
+
+/**
+ * struct vsvm_svm_bo - VRAM holding SVM pages: an evictable TTM object
+ * @bo: the buffer object (&vsvm_bo.svm set); never has a GEM handle
+ * @pm: the pagemap of its GPU
+ * @refs: one per VRAM page in use (from zone_device_page_init() to
+ *	page_free()) and one while the buffer is being filled; the last one
+ *	drops the TTM reference
+ * @stats: counters of the process that filled it (a reference)
+ * @granularity: granularity attribute the data was migrated with; a CPU
+ *	fault migrates that block back
+ * @free_node: entry in &vsvm_svm_pagemap.free_list
+ */
+struct vsvm_svm_bo {
+	struct vsvm_bo bo;
+	struct vsvm_svm_pagemap *pm;
+	atomic_t refs;
+	struct vsvm_svm_vram_stats *stats;
+	u32 granularity;
+	struct llist_node free_node;
 };
 
 /**
@@ -192,6 +269,10 @@ struct vsvm_svm_unmap {
  *	queues
  * @evicted: the process's queues are suspended for an invalidation
  * @evict_seq: bumped by every invalidation of a @keep_mapped range
+ * @vram_stats: migration counters, shared with the process's VRAM buffers
+ * @prefetch_list: queued asynchronous prefetches
+ *	(&struct vsvm_svm_prefetch_req); @lock
+ * @prefetch_work: runs the queued prefetches
  */
 struct vsvm_svm {
 	struct mmu_notifier mn;
@@ -214,6 +295,9 @@ struct vsvm_svm {
 	struct delayed_work restore_work;
 	bool evicted;
 	u64 evict_seq;
+	struct vsvm_svm_vram_stats *vram_stats;
+	struct list_head prefetch_list;
+	struct work_struct prefetch_work;
 };
 
 /* vsvm_svm.c: process context */
@@ -236,6 +320,7 @@ void vsvm_svm_attr_defaults(struct vsvm_svm *svm, struct vsvm_svm_attrs *a);
 void vsvm_svm_attr_lookup(struct vsvm_svm *svm, u64 addr, struct vsvm_svm_attrs *a,
 			  u64 *start, u64 *last);
 bool vsvm_svm_attr_overlap(struct vsvm_svm *svm, u64 start, u64 last);
+int vsvm_svm_attr_check_range(struct vsvm_svm *svm, u64 start, u64 last);
 void vsvm_svm_attr_unmap(struct vsvm_svm *svm, u64 start, u64 last);
 void vsvm_svm_attr_fini(struct vsvm_svm *svm);
 int vsvm_ioctl_svm_set_attr(struct drm_device *drm, void *data, struct drm_file *file);
@@ -252,6 +337,35 @@ void vsvm_svm_mirror_gpu_detach(struct vsvm_svm *svm, unsigned int gpu);
 void vsvm_svm_mirror_init(struct vsvm_svm *svm);
 void vsvm_svm_mirror_fini(struct vsvm_svm *svm);
 void vsvm_svm_mirror_stats(struct vsvm_svm *svm, unsigned int gpu, u64 *ranges, u64 *pages);
+
+/* vsvm_svm_vram.c: VRAM pages and the VRAM buffers of SVM */
+int vsvm_svm_pagemap_init(struct vsvm_device *vdev, phys_addr_t vram_phys);
+bool vsvm_svm_page_is_vram(const struct page *page);
+struct vsvm_device *vsvm_svm_page_vdev(const struct page *page);
+u64 vsvm_svm_page_offset(const struct page *page);
+void *vsvm_svm_pgmap_owner(void);
+struct vsvm_svm_vram_stats *vsvm_svm_vram_stats_alloc(void);
+void vsvm_svm_vram_stats_put(struct vsvm_svm_vram_stats *stats);
+struct vsvm_svm_bo *vsvm_svm_bo_alloc(struct vsvm_device *vdev, unsigned long npages,
+				      struct vsvm_svm_vram_stats *stats, u32 granularity);
+void vsvm_svm_bo_pfns(struct vsvm_svm_bo *sbo, unsigned long *pfns);
+void vsvm_svm_bo_page_init(struct vsvm_svm_bo *sbo, struct page *page);
+void vsvm_svm_bo_done(struct vsvm_svm_bo *sbo);
+u32 vsvm_svm_page_granularity(const struct page *page);
+struct vsvm_svm_vram_count *vsvm_svm_page_count(const struct page *page);
+int vsvm_svm_bo_evict(struct ttm_buffer_object *tbo);
+
+/* vsvm_svm_migrate.c: migration with migrate_vma and the copy engine */
+int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
+			   u32 granularity, bool strict);
+int vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
+			   u32 access, const struct vsvm_svm_attrs *attrs);
+int vsvm_svm_migrate_foreign(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end);
+int vsvm_svm_migrate_out_pfns(unsigned long *src, unsigned long npages);
+vm_fault_t vsvm_svm_migrate_to_ram(struct vm_fault *vmf);
+void vsvm_svm_prefetch_init(struct vsvm_svm *svm);
+int vsvm_svm_prefetch(struct vsvm_svm *svm, int gpu, u64 start, u64 end, bool map);
+int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file *file);
 
 /* vsvm_svm_fault.c: GPU fault service */
 void vsvm_svm_fault_batch(struct vsvm_device *vdev, const struct vsvm_hw_ih_entry *e,

@@ -164,8 +164,9 @@ static void vsvm_svm_attr_free_tree(struct rb_root_cached *root)
  * @svm: the process context
  * @a: filled with the defaults
  *
- * No location, COHERENT, the default granularity, and access for every GPU
- * in retry mode, for none with retry off.
+ * No location, COHERENT, the default granularity, and in-place access for
+ * every GPU in retry mode (memory without attributes is mapped where it is
+ * and moves only on advice), no access with retry off.
  *
  * Context: &vsvm_svm.lock held (it protects &vsvm_svm.retry).
  */
@@ -177,8 +178,8 @@ void vsvm_svm_attr_defaults(struct vsvm_svm *svm, struct vsvm_svm_attrs *a)
 	a->prefetch_loc = VSVM_SVM_LOCATION_UNDEFINED;
 	a->flags = VSVM_SVM_FLAG_COHERENT;
 	a->granularity = VSVM_SVM_DEFAULT_GRANULARITY;
-	a->access = svm->retry ? GENMASK(VSVM_MAX_GPUS - 1, 0) : 0;
-	a->access_in_place = 0;
+	a->access = 0;
+	a->access_in_place = svm->retry ? GENMASK(VSVM_MAX_GPUS - 1, 0) : 0;
 }
 
 /**
@@ -551,8 +552,19 @@ static int vsvm_svm_attr_check_vmas(struct mm_struct *mm, u64 start, u64 end)
 	return ret;
 }
 
-/* The checks of the range common to SET and GET, after those of the attributes */
-static int vsvm_svm_attr_check_range(struct vsvm_svm *svm, u64 start, u64 last)
+/**
+ * vsvm_svm_attr_check_range() - whether SVM calls may use a range
+ * @svm: the process context
+ * @start: first byte
+ * @last: last byte
+ *
+ * The checks of the range common to SET, GET and prefetch.
+ *
+ * Context: &vsvm_svm.lock held; takes the mmap read lock.
+ * Return: 0; -EFAULT unless VMAs cover the range and none is an I/O or PFN
+ * mapping; -EADDRINUSE if a buffer-object binding overlaps it.
+ */
+int vsvm_svm_attr_check_range(struct vsvm_svm *svm, u64 start, u64 last)
 {
 	int ret = vsvm_svm_attr_check_vmas(svm->mm, start, last + 1);
 
@@ -627,6 +639,8 @@ static int vsvm_svm_attr_set(struct vsvm_svm *svm, u64 start, u64 last,
 		ret = vsvm_svm_attr_update(svm, start, last, c);
 	if (!ret && c->types & ~VSVM_SVM_ATTR_LOC_TYPES)
 		vsvm_svm_mirror_drop(svm, start, last);
+	if (!ret && c->types & BIT(VSVM_SVM_ATTR_PREFETCH_LOC))
+		ret = vsvm_svm_prefetch(svm, c->prefetch_gpu, start, last + 1, false);
 	if (!ret)
 		ret = vsvm_svm_attr_map(svm, start, last, c->prefetch_gpu);
 	mmput(svm->mm);

@@ -262,7 +262,8 @@ static bool vsvm_svm_fault_window(struct vsvm_svm *svm, unsigned int gpu,
 }
 
 /*
- * Map the window of a fault. The window was computed from the VMA when the
+ * Migrate the window of a fault as the attributes ask, then map it. The
+ * window was computed from the VMA when the
  * fault was looked at; the CPU may have unmapped or protected part of it
  * since (the mmap lock is not held in between). When the window fails, the
  * faulting page alone decides: the fault is fatal only if that page cannot
@@ -275,6 +276,8 @@ static int vsvm_svm_map_fault(struct vsvm_svm *svm, unsigned int gpu,
 	u64 page = ALIGN_DOWN(e->va, PAGE_SIZE);
 	int ret;
 
+	/* Best effort: what did not move is mapped where it is */
+	vsvm_svm_migrate_fault(svm, gpu, *start, *end, e->access, attrs);
 	ret = vsvm_svm_map(svm, gpu, *start, *end, e->access, attrs);
 	if ((ret != -EFAULT && ret != -EPERM) || (*start == page && *end == page + PAGE_SIZE))
 		return ret;

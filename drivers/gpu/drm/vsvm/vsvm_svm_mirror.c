@@ -29,8 +29,16 @@
  * one CPU huge page, else as 4 KiB entries. New and upgraded entries need no
  * TLB flush: the hardware walks again on a miss or a permission miss.
  *
- * Entries: the DMA address of the page | VALID | READ | SYSTEM, WRITE and
- * ATOMIC as the CPU mapping and the attributes allow, EXEC with GPU_EXEC,
+ * Pages come from hmm_range_fault() with the shared pagemap owner of the
+ * vsvm GPUs, so a page in VRAM comes back as the VRAM page it is: one in
+ * this GPU's VRAM is mapped as VRAM (its offset, no SYSTEM bit, no DMA
+ * mapping; WRITE and ATOMIC as the CPU mapping and the attributes allow,
+ * atomics need no COHERENT there), one in another GPU's VRAM is first
+ * migrated to system memory (vsvm_svm_migrate_foreign()).
+ *
+ * Entries of system pages: the DMA address of the page | VALID | READ |
+ * SYSTEM, WRITE and ATOMIC as the CPU mapping and the attributes allow,
+ * EXEC with GPU_EXEC,
  * and two software bits: %VSVM_SVM_ENTRY_CPU_HUGE, and
  * %VSVM_SVM_ENTRY_DMA_TO_DEVICE for pages the CPU mapped read-only, which
  * are DMA-mapped DMA_TO_DEVICE (the GPU never writes them). The zero page or
@@ -134,9 +142,9 @@
  * @write: hmm_range_fault() is asked for writable pages
  * @seq: notifier sequence @pfns were read under
  * @pfns: hmm_range_fault() output, one per page
- * @dma: per page, the DMA mapping made for the commit, or
- *	DMA_MAPPING_ERROR (none: the entry is kept, or the mapping went into
- *	the entry)
+ * @dma: per page, the DMA mapping made for the commit (the VRAM offset
+ *	for a page in this GPU's VRAM), or DMA_MAPPING_ERROR (none: the entry
+ *	is kept, or the address went into the entry)
  */
 struct vsvm_svm_piece {
 	struct vsvm_svm_notifier *n;
@@ -181,6 +189,9 @@ static enum dma_data_direction vsvm_svm_dma_dir(bool writable)
 
 static void vsvm_svm_entry_unmap(struct device *dev, u64 entry)
 {
+	/* A VRAM page has no DMA mapping */
+	if (!(entry & VSVM_PTE_SYSTEM))
+		return;
 	dma_unmap_page_attrs(dev, entry & VSVM_PTE_ADDR_MASK, PAGE_SIZE,
 			     vsvm_svm_dma_dir(!(entry & VSVM_SVM_ENTRY_DMA_TO_DEVICE)),
 			     VSVM_SVM_DMA_ATTRS);
@@ -748,8 +759,28 @@ static unsigned long vsvm_svm_piece_pages(const struct vsvm_svm_piece *p)
 	return (p->end - p->start) >> PAGE_SHIFT;
 }
 
-/* Fault the pages of the piece in and record the notifier sequence */
-static int vsvm_svm_get_pages(struct vsvm_svm *svm, struct vsvm_svm_piece *p,
+/* Whether a page of the piece is in the VRAM of a GPU other than @gpu */
+static bool vsvm_svm_piece_foreign(struct vsvm_svm *svm, unsigned int gpu,
+				   const struct vsvm_svm_piece *p)
+{
+	unsigned long i, n = vsvm_svm_piece_pages(p);
+	struct page *page;
+
+	for (i = 0; i < n; i++) {
+		page = hmm_pfn_to_page(p->pfns[i]);
+		if (vsvm_svm_page_is_vram(page) &&
+		    vsvm_svm_page_vdev(page) != svm->gpus[gpu].vdev)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Fault the pages of the piece in and record the notifier sequence. VRAM
+ * pages of this GPU come back as they are (the pagemap owner is shared),
+ * those of other GPUs are moved to system memory first.
+ */
+static int vsvm_svm_get_pages(struct vsvm_svm *svm, unsigned int gpu, struct vsvm_svm_piece *p,
 			      unsigned long timeout)
 {
 	struct hmm_range range = {
@@ -758,6 +789,7 @@ static int vsvm_svm_get_pages(struct vsvm_svm *svm, struct vsvm_svm_piece *p,
 		.end = p->end,
 		.hmm_pfns = p->pfns,
 		.default_flags = HMM_PFN_REQ_FAULT | (p->write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = vsvm_svm_pgmap_owner(),
 	};
 	int ret;
 
@@ -767,10 +799,25 @@ static int vsvm_svm_get_pages(struct vsvm_svm *svm, struct vsvm_svm_piece *p,
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm->mm);
 		ret = hmm_range_fault(&range);
+		if (!ret && vsvm_svm_piece_foreign(svm, gpu, p))
+			ret = vsvm_svm_migrate_foreign(svm, gpu, p->start, p->end) ?: -EBUSY;
 		mmap_read_unlock(svm->mm);
 	} while (ret == -EBUSY);
 	p->seq = range.notifier_seq;
 	return ret;
+}
+
+/* The entry bits of a page in this GPU's VRAM: atomics need no COHERENT */
+static u64 vsvm_svm_vram_flags(unsigned long pfn, const struct vsvm_svm_attrs *a, bool read)
+{
+	u64 flags = VSVM_PTE_VALID | VSVM_PTE_READ;
+
+	if ((pfn & HMM_PFN_WRITE) && !(a->flags & VSVM_SVM_FLAG_GPU_RO) &&
+	    !(read && (a->flags & VSVM_SVM_FLAG_GPU_READ_MOSTLY)))
+		flags |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
+	if (a->flags & VSVM_SVM_FLAG_GPU_EXEC)
+		flags |= VSVM_PTE_EXEC;
+	return flags;
 }
 
 /* The entry bits (without address) of page @pfn of a range with @a */
@@ -778,6 +825,9 @@ static u64 vsvm_svm_entry_flags(unsigned long pfn, const struct vsvm_svm_attrs *
 {
 	bool read = !(access & VSVM_SVM_WRITES);
 	u64 flags = VSVM_PTE_VALID | VSVM_PTE_READ | VSVM_PTE_SYSTEM;
+
+	if (vsvm_svm_page_is_vram(hmm_pfn_to_page(pfn)))
+		return vsvm_svm_vram_flags(pfn, a, read);
 
 	if (!(pfn & HMM_PFN_WRITE)) {
 		flags |= VSVM_SVM_ENTRY_DMA_TO_DEVICE;
@@ -848,6 +898,10 @@ static void vsvm_svm_piece_unmap(struct vsvm_svm *svm, unsigned int gpu,
 	for (i = 0; i < n; i++) {
 		if (p->dma[i] == DMA_MAPPING_ERROR)
 			continue;
+		if (vsvm_svm_page_is_vram(hmm_pfn_to_page(p->pfns[i]))) {
+			p->dma[i] = DMA_MAPPING_ERROR;
+			continue;
+		}
 		dma_unmap_page_attrs(dev, p->dma[i], PAGE_SIZE,
 				     vsvm_svm_dma_dir(p->pfns[i] & HMM_PFN_WRITE),
 				     VSVM_SVM_DMA_ATTRS);
@@ -860,13 +914,20 @@ static int vsvm_svm_piece_map(struct vsvm_svm *svm, unsigned int gpu, struct vsv
 {
 	struct device *dev = vsvm_svm_dev(svm, gpu);
 	unsigned long i, n = vsvm_svm_piece_pages(p);
+	struct page *page;
 	dma_addr_t addr;
 
 	vsvm_svm_piece_snapshot(svm, gpu, p);
 	for (i = 0; i < n; i++) {
 		if (p->dma[i] == DMA_MAPPING_ERROR)
 			continue;
-		addr = dma_map_page_attrs(dev, hmm_pfn_to_page(p->pfns[i]), 0, PAGE_SIZE,
+		page = hmm_pfn_to_page(p->pfns[i]);
+		/* This GPU's VRAM: the entry takes the VRAM offset */
+		if (vsvm_svm_page_is_vram(page)) {
+			p->dma[i] = vsvm_svm_page_offset(page);
+			continue;
+		}
+		addr = dma_map_page_attrs(dev, page, 0, PAGE_SIZE,
 					  vsvm_svm_dma_dir(p->pfns[i] & HMM_PFN_WRITE),
 					  VSVM_SVM_DMA_ATTRS);
 		if (dma_mapping_error(dev, addr)) {
@@ -1052,7 +1113,7 @@ static int vsvm_svm_piece_do(struct vsvm_svm *svm, unsigned int gpu, struct vsvm
 	int ret;
 
 	do {
-		ret = vsvm_svm_get_pages(svm, p, timeout);
+		ret = vsvm_svm_get_pages(svm, gpu, p, timeout);
 		if (!ret)
 			ret = vsvm_svm_piece_map(svm, gpu, p);
 		if (ret)

@@ -11,7 +11,9 @@
  *
  * - VRAM is &vsvm_hw_config.vram_size bytes of zeroed vmalloc memory,
  *   addressed by offset. The "BAR" (&vsvm_hw_ops.vram_pfn) is the page frame
- *   vmalloc put behind an offset.
+ *   vmalloc put behind an offset. With &vsvm_hw_config.vram_phys, VRAM is
+ *   that physical range instead (write-back mapped with memremap()), and the
+ *   BAR's page frames are its own.
  * - System memory is reached by DMA address of &vsvm_hw_config.dev (a
  *   device without IOMMU, mapped directly): vsvm_vhw_sys_ptr() turns the
  *   address into its physical address with dma_to_phys() and then into the
@@ -49,6 +51,8 @@
 
 #include <linux/dma-direct.h>
 #include <linux/err.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -97,13 +101,41 @@ static bool vsvm_vhw_config_valid(const struct vsvm_hw_config *cfg)
 	       cfg->dev && cfg->irq;
 }
 
+/* Zeroed VRAM: vmalloc memory, or the coherent physical range */
+static int vsvm_vhw_vram_alloc(struct vsvm_hw *hw)
+{
+	const struct vsvm_hw_config *cfg = &hw->cfg;
+
+	if (!cfg->vram_phys) {
+		hw->vram = __vmalloc(cfg->vram_size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		return hw->vram ? 0 : -ENOMEM;
+	}
+	if (!PAGE_ALIGNED(cfg->vram_phys) ||
+	    region_intersects(cfg->vram_phys, cfg->vram_size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT)
+		return -EINVAL;
+	hw->vram = memremap(cfg->vram_phys, cfg->vram_size, MEMREMAP_WB);
+	if (!hw->vram)
+		return -ENOMEM;
+	memset(hw->vram, 0, cfg->vram_size);
+	return 0;
+}
+
+static void vsvm_vhw_vram_free(struct vsvm_hw *hw)
+{
+	if (hw->cfg.vram_phys)
+		memunmap(hw->vram);
+	else
+		vfree(hw->vram);
+}
+
 static void vsvm_vhw_destroy(struct vsvm_hw *hw)
 {
 	WARN_ON(!list_empty(&hw->queues));
 	vsvm_vhw_cus_fini(hw);
 	vsvm_vhw_sdma_fini(hw);
 	vsvm_vhw_ih_fini(hw);
-	vfree(hw->vram);
+	vsvm_vhw_vram_free(hw);
 	kfree(hw);
 }
 
@@ -123,9 +155,8 @@ static struct vsvm_hw *vsvm_vhw_create(const struct vsvm_hw_config *cfg)
 	INIT_LIST_HEAD(&hw->queues);
 	init_waitqueue_head(&hw->cu_wq);
 
-	ret = -ENOMEM;
-	hw->vram = __vmalloc(cfg->vram_size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
-	if (!hw->vram)
+	ret = vsvm_vhw_vram_alloc(hw);
+	if (ret)
 		goto err_free;
 
 	ret = vsvm_vhw_ih_init(hw);
@@ -144,7 +175,7 @@ err_sdma:
 err_ih:
 	vsvm_vhw_ih_fini(hw);
 err_vram:
-	vfree(hw->vram);
+	vsvm_vhw_vram_free(hw);
 err_free:
 	kfree(hw);
 	return ERR_PTR(ret);
@@ -183,6 +214,8 @@ static unsigned long vsvm_vhw_vram_pfn(const struct vsvm_hw *hw, u64 offset)
 {
 	if (WARN_ON_ONCE(offset >= hw->cfg.vram_size))
 		return 0;
+	if (hw->cfg.vram_phys)
+		return PHYS_PFN(hw->cfg.vram_phys + offset);
 	return vmalloc_to_pfn(hw->vram + offset);
 }
 

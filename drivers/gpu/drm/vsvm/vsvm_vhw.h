@@ -21,7 +21,10 @@
  *
  * - VRAM of &vsvm_hw_config.vram_size bytes, addressed by offset. The CPU
  *   reaches it through a BAR: &vsvm_hw_ops.vram_pfn gives the page frame
- *   that backs an offset, for mapping it into user space.
+ *   that backs an offset, for mapping it into user space. With
+ *   &vsvm_hw_config.vram_phys the VRAM is the given range of physical
+ *   memory on a cache-coherent link (the BAR is that range); else it is
+ *   memory the CPU only reaches through the BAR's page frames.
  * - GPU VMs, each a 4-level page table (48-bit VA, 512 entries per level,
  *   4 KiB leaves at level 0 and 2 MiB leaves at level 1). Entries use the
  *   VSVM_PTE_* format below: the address is a VRAM offset, or with
@@ -141,6 +144,9 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
  * struct vsvm_hw_config - what the driver asks the hardware to be
  * @index: GPU index (0 .. num_gpus - 1)
  * @vram_size: bytes of VRAM, a multiple of 2 MiB
+ * @vram_phys: physical address of the VRAM on a coherent link (reserved
+ *	memory that is not System RAM, page aligned), or 0 for VRAM behind a
+ *	BAR only
  * @num_cus: number of compute units
  * @dev: the device whose DMA addresses appear in system PTEs and copy
  *	descriptors
@@ -151,6 +157,7 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
 struct vsvm_hw_config {
 	unsigned int index;
 	u64 vram_size;
+	phys_addr_t vram_phys;
 	unsigned int num_cus;
 	struct device *dev;
 	void (*irq)(void *irq_data);

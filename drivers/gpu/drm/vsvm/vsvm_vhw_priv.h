@@ -251,7 +251,8 @@ struct vsvm_vhw_ih {
 /**
  * struct vsvm_hw - one emulated GPU
  * @cfg: the configuration it was created with
- * @vram: VRAM, @cfg.vram_size bytes of vmalloc memory
+ * @vram: VRAM, @cfg.vram_size bytes of vmalloc memory, or the mapping of
+ *	@cfg.vram_phys
  * @next_asid: last &vsvm_hw_vm.asid handed out
  * @sched_lock: protects @queues and the state of queues and jobs
  * @queues: every queue (&vsvm_hw_queue.link), in round-robin order

@@ -1,0 +1,827 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright 2026 The vsvm authors
+ */
+
+/**
+ * DOC: SVM migration
+ *
+ * Pages move between system memory and VRAM with migrate_vma, and their data
+ * with the GPU's copy engine. Only anonymous private memory moves
+ * (file-backed, shared, hugetlb, I/O and PFN mappings stay where they are);
+ * migrate_vma leaves busy, pinned and locked pages behind, so a range may
+ * hold system and VRAM pages at once: the mirror maps each page where it is.
+ *
+ * To VRAM (a GPU fault the attributes send to VRAM, a prefetch): the range is
+ * walked in pieces of at most 2 MiB inside one VMA. For a piece,
+ * migrate_vma_setup() collects the system pages (and the holes, which need
+ * zeroed VRAM and no copy); only if it collected any, a VRAM object
+ * (&struct vsvm_svm_bo) is allocated (evicting other objects if needed; if
+ * that fails the piece stays in system memory), its pages become the
+ * destinations, the copy engine copies or zero-fills them, and
+ * migrate_vma_pages() / migrate_vma_finalize() switch the CPU page tables.
+ * The piece's data then lives in one object.
+ *
+ * To system memory (a CPU fault on a device-private page, a prefetch to
+ * system memory, a GPU fault the attributes send to system memory, an
+ * eviction, a GPU that cannot map another GPU's VRAM): the VRAM pages are
+ * collected (migrate_vma_setup() with the device selections and the shared
+ * pagemap owner, or migrate_device_range() for an eviction), system pages
+ * are allocated and locked, and each GPU's copy engine copies its pages out.
+ *
+ * A CPU fault (vsvm_svm_migrate_to_ram(), the pagemap's migrate_to_ram)
+ * moves the block of the granularity the data was migrated with around the
+ * faulting address (at most 2 MiB, inside the VMA). It may run for any
+ * process sharing the page, a forked child that never opened a GPU
+ * included, so it uses nothing of the process context: the counters it
+ * updates belong to the VRAM object.
+ *
+ * Migrating fires the interval notifiers of the range (MMU_NOTIFY_MIGRATE):
+ * the mirror unmaps the old pages from the GPUs, and the next GPU access
+ * maps the new ones.
+ *
+ * Asynchronous prefetches (VSVM_SVM_PREFETCH_ASYNC) are queued on the
+ * process context and run by &vsvm_svm.prefetch_work, which signals each
+ * request's fence; the last close of the process's files flushes it.
+ *
+ * LOCKING
+ *
+ * Migrations of the GPU fault and prefetch paths run with &vsvm_svm.lock
+ * held and take the mmap read lock around migrate_vma; never the notifier
+ * lock, which the notifiers they fire take. The destination VRAM object is
+ * allocated (and possibly others evicted, under their dma_resv locks) with
+ * the mmap lock and the source page locks held; eviction takes no mmap lock
+ * and no SVM lock, so this cannot deadlock. vsvm_svm_migrate_to_ram() runs
+ * with the mmap read lock held by the fault handler and takes no driver lock
+ * at all: a GPU fault path waiting in hmm_range_fault() for the same page
+ * holds &vsvm_svm.lock, which it never needs. Copies are waited for before
+ * migrate_*_pages(), uninterruptibly.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/migrate.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/overflow.h>
+#include <linux/pagemap.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_syncobj.h>
+
+#include <uapi/drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_mem.h"
+#include "vsvm_svm.h"
+#include "vsvm_vhw.h"
+
+/* Pages migrated at once: one 2 MiB piece, one VRAM object */
+#define VSVM_SVM_MIGRATE_PAGES	(SZ_2M >> PAGE_SHIFT)
+#define VSVM_SVM_MIGRATE_DEVICE	(MIGRATE_VMA_SELECT_DEVICE_PRIVATE | \
+				 MIGRATE_VMA_SELECT_DEVICE_COHERENT)
+
+/**
+ * struct vsvm_svm_xfer - the arrays of one piece's migration
+ * @src: migrate_vma source entries
+ * @dst: migrate_vma destination entries
+ * @dma: per page, the DMA mapping of its system page, or DMA_MAPPING_ERROR
+ * @pfns: page frames of the destination VRAM object
+ */
+struct vsvm_svm_xfer {
+	unsigned long src[VSVM_SVM_MIGRATE_PAGES];
+	unsigned long dst[VSVM_SVM_MIGRATE_PAGES];
+	dma_addr_t dma[VSVM_SVM_MIGRATE_PAGES];
+	unsigned long pfns[VSVM_SVM_MIGRATE_PAGES];
+};
+
+/**
+ * struct vsvm_svm_prefetch_req - a queued asynchronous prefetch
+ * @link: entry in &vsvm_svm.prefetch_list
+ * @gpu: destination GPU index, or -1 for system memory
+ * @start: first byte
+ * @end: end (exclusive)
+ * @fence: signalled when done, with the error if any
+ */
+struct vsvm_svm_prefetch_req {
+	struct list_head link;
+	int gpu;
+	u64 start;
+	u64 end;
+	struct dma_fence *fence;
+};
+
+static DEFINE_SPINLOCK(vsvm_svm_fence_lock);
+
+static const char *vsvm_svm_fence_name(struct dma_fence *fence)
+{
+	return "vsvm-prefetch";
+}
+
+static const struct dma_fence_ops vsvm_svm_fence_ops = {
+	.get_driver_name = vsvm_svm_fence_name,
+	.get_timeline_name = vsvm_svm_fence_name,
+};
+
+/* Whether the pages of @vma can move to VRAM */
+static bool vsvm_svm_vma_migratable(struct vm_area_struct *vma)
+{
+	return vma_is_anonymous(vma) && (vma->vm_flags & VM_READ) &&
+	       !(vma->vm_flags & (VM_SPECIAL | VM_HUGETLB | VM_SHARED));
+}
+
+static void vsvm_svm_dst_drop(unsigned long *dst)
+{
+	struct page *page = migrate_pfn_to_page(*dst);
+
+	unlock_page(page);
+	put_page(page);
+	*dst = 0;
+}
+
+/* Drop the destinations of pages whose copy did not happen */
+static void vsvm_svm_dst_drop_all(unsigned long *dst, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (dst[i])
+			vsvm_svm_dst_drop(&dst[i]);
+}
+
+static void vsvm_svm_dma_unmap(struct device *dev, dma_addr_t *dma, unsigned long npages,
+			       enum dma_data_direction dir)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		if (dma[i] == DMA_MAPPING_ERROR)
+			continue;
+		dma_unmap_page(dev, dma[i], PAGE_SIZE, dir);
+		dma[i] = DMA_MAPPING_ERROR;
+	}
+}
+
+/* Append a fill of the VRAM page at @dst, merged with the fill before it */
+static void vsvm_svm_desc_fill(struct vsvm_hw_copy_desc *descs, unsigned int *n, u64 dst)
+{
+	struct vsvm_hw_copy_desc *prev = *n ? &descs[*n - 1] : NULL;
+
+	if (prev && (prev->flags & VSVM_HW_COPY_FILL) && prev->dst + prev->size == dst) {
+		prev->size += PAGE_SIZE;
+		return;
+	}
+	descs[(*n)++] = (struct vsvm_hw_copy_desc) {
+		.dst = dst,
+		.size = PAGE_SIZE,
+		.flags = VSVM_HW_COPY_FILL,
+	};
+}
+
+/*
+ * Copy (or zero-fill, for holes) the sources of @x into their VRAM
+ * destinations on @vdev; adds the bytes copied to @copied.
+ */
+static int vsvm_svm_copy_in(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
+			    unsigned long npages, u64 *copied)
+{
+	struct device *dev = vdev->drm.dev;
+	struct vsvm_hw_copy_desc *descs;
+	struct page *spage, *dpage;
+	unsigned long i;
+	unsigned int n = 0;
+	int ret = 0;
+
+	for (i = 0; i < npages; i++)
+		x->dma[i] = DMA_MAPPING_ERROR;
+	descs = kvmalloc_array(npages, sizeof(*descs), GFP_KERNEL);
+	if (!descs)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++) {
+		dpage = migrate_pfn_to_page(x->dst[i]);
+		if (!dpage)
+			continue;
+		spage = migrate_pfn_to_page(x->src[i]);
+		if (!spage) {
+			vsvm_svm_desc_fill(descs, &n, vsvm_svm_page_offset(dpage));
+			continue;
+		}
+		x->dma[i] = dma_map_page(dev, spage, 0, PAGE_SIZE, DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, x->dma[i])) {
+			x->dma[i] = DMA_MAPPING_ERROR;
+			ret = -ENOMEM;
+			break;
+		}
+		descs[n++] = (struct vsvm_hw_copy_desc) {
+			.src = x->dma[i],
+			.dst = vsvm_svm_page_offset(dpage),
+			.size = PAGE_SIZE,
+			.flags = VSVM_HW_COPY_SRC_SYSTEM,
+		};
+		*copied += PAGE_SIZE;
+	}
+	if (ret || !n)
+		kvfree(descs);
+	else
+		ret = vsvm_mem_copy_sync(vdev, descs, n);
+	vsvm_svm_dma_unmap(dev, x->dma, npages, DMA_TO_DEVICE);
+	return ret;
+}
+
+/* Give the collected system pages of @x the pages of @sbo as destinations */
+static void vsvm_svm_dst_vram(struct vsvm_svm_bo *sbo, struct vsvm_svm_xfer *x,
+			      unsigned long npages)
+{
+	struct page *page;
+	unsigned long i;
+
+	vsvm_svm_bo_pfns(sbo, x->pfns);
+	for (i = 0; i < npages; i++) {
+		x->dst[i] = 0;
+		if (!(x->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		page = pfn_to_page(x->pfns[i]);
+		vsvm_svm_bo_page_init(sbo, page);
+		x->dst[i] = migrate_pfn(x->pfns[i]);
+	}
+}
+
+/* Count the pages of @x that moved into VRAM of @vdev */
+static void vsvm_svm_count_in(struct vsvm_svm *svm, struct vsvm_device *vdev,
+			      const struct vsvm_svm_xfer *x, unsigned long npages, u64 copied)
+{
+	struct vsvm_svm_vram_count *c = &svm->vram_stats->gpu[vdev->index];
+	unsigned long i, n = 0;
+
+	for (i = 0; i < npages; i++)
+		n += x->dst[i] && (x->src[i] & MIGRATE_PFN_MIGRATE);
+	atomic64_add(n, &c->pages_in);
+	atomic64_add(copied, &c->bytes_copied);
+}
+
+/* Migrate [@start, @end) of @vma (one piece) to VRAM of @vdev */
+static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *vdev,
+				     struct vm_area_struct *vma, u64 start, u64 end,
+				     u32 granularity, struct vsvm_svm_xfer *x)
+{
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct migrate_vma m = {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.src = x->src,
+		.dst = x->dst,
+		.pgmap_owner = vsvm_svm_pgmap_owner(),
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	struct vsvm_svm_bo *sbo;
+	u64 copied = 0;
+	int ret;
+
+	ret = migrate_vma_setup(&m);
+	if (ret || !m.cpages)
+		return ret;
+	sbo = vsvm_svm_bo_alloc(vdev, npages, svm->vram_stats, granularity);
+	if (IS_ERR(sbo)) {
+		ret = PTR_ERR(sbo);
+	} else {
+		vsvm_svm_dst_vram(sbo, x, npages);
+		ret = vsvm_svm_copy_in(vdev, x, npages, &copied);
+		if (ret)
+			vsvm_svm_dst_drop_all(x->dst, npages);
+	}
+	migrate_vma_pages(&m);
+	if (!ret)
+		vsvm_svm_count_in(svm, vdev, x, npages, copied);
+	migrate_vma_finalize(&m);
+	if (!IS_ERR(sbo))
+		vsvm_svm_bo_done(sbo);
+	return ret;
+}
+
+/* A locked system page for the data at @addr of @vma (or of no VMA), or NULL */
+static struct page *vsvm_svm_sys_page(struct vm_area_struct *vma, u64 addr)
+{
+	struct page *page;
+
+	if (vma)
+		page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma, addr);
+	else
+		page = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
+	if (page)
+		lock_page(page);
+	return page;
+}
+
+/*
+ * Copy the VRAM pages of @x that are on @vdev into their system
+ * destinations; a failed copy drops those destinations.
+ */
+static void vsvm_svm_copy_out_gpu(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
+				  unsigned long npages)
+{
+	struct device *dev = vdev->drm.dev;
+	struct vsvm_hw_copy_desc *descs;
+	struct page *spage;
+	unsigned int n = 0;
+	unsigned long i;
+	int ret = 0;
+
+	descs = kvmalloc_array(npages, sizeof(*descs), GFP_KERNEL);
+	for (i = 0; i < npages; i++) {
+		spage = migrate_pfn_to_page(x->src[i]);
+		x->dma[i] = DMA_MAPPING_ERROR;
+		if (!x->dst[i] || vsvm_svm_page_vdev(spage) != vdev)
+			continue;
+		if (descs)
+			x->dma[i] = dma_map_page(dev, migrate_pfn_to_page(x->dst[i]), 0, PAGE_SIZE,
+						 DMA_FROM_DEVICE);
+		if (!descs || dma_mapping_error(dev, x->dma[i])) {
+			x->dma[i] = DMA_MAPPING_ERROR;
+			vsvm_svm_dst_drop(&x->dst[i]);
+			continue;
+		}
+		descs[n++] = (struct vsvm_hw_copy_desc) {
+			.src = vsvm_svm_page_offset(spage),
+			.dst = x->dma[i],
+			.size = PAGE_SIZE,
+			.flags = VSVM_HW_COPY_DST_SYSTEM,
+		};
+	}
+	if (n)
+		ret = vsvm_mem_copy_sync(vdev, descs, n);
+	else
+		kvfree(descs);
+	for (i = 0; ret && i < npages; i++)
+		if (x->dma[i] != DMA_MAPPING_ERROR)
+			vsvm_svm_dst_drop(&x->dst[i]);
+	vsvm_svm_dma_unmap(dev, x->dma, npages, DMA_FROM_DEVICE);
+}
+
+/*
+ * Give every collected VRAM page of @x (except those of @keep, if not NULL)
+ * a system destination and copy the data, with each page's own GPU.
+ */
+static void vsvm_svm_copy_out(struct vsvm_svm_xfer *x, unsigned long npages,
+			      struct vm_area_struct *vma, u64 start, struct vsvm_device *keep)
+{
+	struct vsvm_device *vdevs[VSVM_MAX_GPUS] = {};
+	struct vsvm_device *vdev;
+	struct page *spage, *dpage;
+	unsigned long i;
+	unsigned int g;
+
+	for (i = 0; i < npages; i++) {
+		x->dst[i] = 0;
+		spage = migrate_pfn_to_page(x->src[i]);
+		if (!(x->src[i] & MIGRATE_PFN_MIGRATE) || !spage || !vsvm_svm_page_is_vram(spage))
+			continue;
+		vdev = vsvm_svm_page_vdev(spage);
+		if (vdev == keep)
+			continue;
+		dpage = vsvm_svm_sys_page(vma, start + (i << PAGE_SHIFT));
+		if (!dpage)
+			continue;
+		x->dst[i] = migrate_pfn(page_to_pfn(dpage));
+		vdevs[vdev->index] = vdev;
+	}
+	for (g = 0; g < VSVM_MAX_GPUS; g++)
+		if (vdevs[g])
+			vsvm_svm_copy_out_gpu(vdevs[g], x, npages);
+}
+
+/* Count the pages of @x that moved out of VRAM; before the finalize */
+static unsigned long vsvm_svm_count_out(const struct vsvm_svm_xfer *x, unsigned long npages)
+{
+	struct vsvm_svm_vram_count *c;
+	unsigned long i, n = 0;
+
+	for (i = 0; i < npages; i++) {
+		if (!x->dst[i] || !(x->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		c = vsvm_svm_page_count(migrate_pfn_to_page(x->src[i]));
+		atomic64_inc(&c->pages_out);
+		atomic64_add(PAGE_SIZE, &c->bytes_copied);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Migrate the VRAM pages of [@start, @end) of @vma (one piece) to system
+ * memory, except those of @keep; @fault_page for a CPU fault.
+ */
+static int vsvm_svm_migrate_piece_out(struct vm_area_struct *vma, u64 start, u64 end,
+				      struct page *fault_page, struct vsvm_device *keep,
+				      struct vsvm_svm_xfer *x)
+{
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct migrate_vma m = {
+		.vma = vma,
+		.start = start,
+		.end = end,
+		.src = x->src,
+		.dst = x->dst,
+		.pgmap_owner = vsvm_svm_pgmap_owner(),
+		.flags = VSVM_SVM_MIGRATE_DEVICE,
+		.fault_page = fault_page,
+	};
+	int ret;
+
+	ret = migrate_vma_setup(&m);
+	if (ret || !m.cpages)
+		return ret;
+	vsvm_svm_copy_out(x, npages, vma, start, keep);
+	migrate_vma_pages(&m);
+	vsvm_svm_count_out(x, npages);
+	migrate_vma_finalize(&m);
+	return 0;
+}
+
+/**
+ * vsvm_svm_migrate_out_pfns() - migrate collected VRAM pages to system memory
+ * @src: @npages entries from migrate_device_range()
+ * @npages: number of entries
+ *
+ * For an eviction: allocates system pages (__GFP_NOFAIL) for the collected
+ * VRAM pages, copies them with
+ * their GPUs' copy engines and completes the migration with
+ * migrate_device_pages() and migrate_device_finalize().
+ *
+ * Context: may sleep; no mmap lock needed (eviction holds a dma_resv lock).
+ * Return: the number of pages migrated, or -ENOMEM.
+ */
+int vsvm_svm_migrate_out_pfns(unsigned long *src, unsigned long npages)
+{
+	struct vsvm_svm_xfer *x;
+	unsigned long i, n, done = 0;
+
+	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	for (i = 0; i < npages; i += n) {
+		n = min_t(unsigned long, npages - i, VSVM_SVM_MIGRATE_PAGES);
+		memcpy(x->src, src + i, n * sizeof(*src));
+		vsvm_svm_copy_out(x, n, NULL, 0, NULL);
+		migrate_device_pages(x->src, x->dst, n);
+		done += vsvm_svm_count_out(x, n);
+		migrate_device_finalize(x->src, x->dst, n);
+	}
+	kvfree(x);
+	return done;
+}
+
+/*
+ * Migrate the pieces of [@start, @end) inside @vma: to VRAM of @vdev, or to
+ * system memory when @vdev is NULL.
+ */
+static int vsvm_svm_migrate_vma(struct vsvm_svm *svm, struct vsvm_device *vdev,
+				struct vm_area_struct *vma, u64 start, u64 end, u32 granularity,
+				struct vsvm_svm_xfer *x)
+{
+	u64 addr, next;
+	int ret = 0;
+
+	for (addr = start; addr < end && !ret; addr = next) {
+		next = min_t(u64, end, ALIGN(addr + 1, SZ_2M));
+		if (vdev)
+			ret = vsvm_svm_migrate_piece_in(svm, vdev, vma, addr, next, granularity, x);
+		else
+			ret = vsvm_svm_migrate_piece_out(vma, addr, next, NULL, NULL, x);
+		cond_resched();
+	}
+	return ret;
+}
+
+/**
+ * vsvm_svm_migrate_range() - migrate a range of the process's memory
+ * @svm: the process context
+ * @gpu: destination GPU index (the process has a VM on it), or -1 for
+ *	system memory
+ * @start: first byte, page aligned
+ * @end: end (exclusive), page aligned
+ * @granularity: granularity attribute of the range (for later CPU faults)
+ * @strict: a hole in the range is an error
+ *
+ * Best effort: anonymous private pages that are not busy move; VRAM that
+ * cannot be had even after eviction leaves the rest in system memory. A GPU
+ * without a pagemap keeps everything in system memory.
+ *
+ * Context: &vsvm_svm.lock held, a reference on the mm's users; takes the
+ * mmap read lock.
+ * Return: 0; -EFAULT for a hole when @strict; -ENOMEM.
+ */
+int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
+			   u32 granularity, bool strict)
+{
+	struct vsvm_device *vdev = gpu >= 0 ? svm->gpus[gpu].vdev : NULL;
+	struct vm_area_struct *vma;
+	struct vsvm_svm_xfer *x;
+	u64 addr, next;
+	int ret = 0;
+
+	lockdep_assert_held(&svm->lock);
+	if (gpu >= 0 && (!vdev || !vdev->pagemap))
+		return 0;
+	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	mmap_read_lock(svm->mm);
+	for (addr = start; addr < end && !ret; addr = next) {
+		vma = find_vma(svm->mm, addr);
+		if (!vma || vma->vm_start >= end) {
+			ret = strict ? -EFAULT : 0;
+			break;
+		}
+		if (vma->vm_start > addr && strict) {
+			ret = -EFAULT;
+			break;
+		}
+		addr = max_t(u64, addr, vma->vm_start);
+		next = min_t(u64, end, vma->vm_end);
+		if (vsvm_svm_vma_migratable(vma))
+			ret = vsvm_svm_migrate_vma(svm, vdev, vma, addr, next, granularity, x);
+	}
+	mmap_read_unlock(svm->mm);
+	kvfree(x);
+	/* VRAM full of what cannot be evicted: the rest stays in system memory */
+	return ret == -ENOMEM && vdev ? 0 : ret;
+}
+
+/**
+ * vsvm_svm_migrate_foreign() - move other GPUs' VRAM pages to system memory
+ * @svm: the process context
+ * @gpu: the GPU about to map the range; its own VRAM pages stay
+ * @start: first byte, page aligned
+ * @end: end (exclusive), inside one VMA and one 2 MiB block
+ *
+ * A GPU cannot map another GPU's VRAM: such pages are migrated to system
+ * memory (through their own GPUs' copy engines) before it maps the range.
+ *
+ * Context: &vsvm_svm.lock and the mmap read lock held.
+ * Return: 0 or a negative errno from migrate_vma_setup().
+ */
+int vsvm_svm_migrate_foreign(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end)
+{
+	struct vm_area_struct *vma = vma_lookup(svm->mm, start);
+	struct vsvm_svm_xfer *x;
+	int ret;
+
+	lockdep_assert_held(&svm->lock);
+	mmap_assert_locked(svm->mm);
+	if (!vma)
+		return -EFAULT;
+	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	ret = vsvm_svm_migrate_piece_out(vma, start, end, NULL, svm->gpus[gpu].vdev, x);
+	kvfree(x);
+	return ret;
+}
+
+/* Where a GPU fault with @access sends the pages: GPU index, -1 RAM, -2 stay */
+static int vsvm_svm_fault_target(struct vsvm_svm *svm, unsigned int gpu, u32 access,
+				 const struct vsvm_svm_attrs *a)
+{
+	bool write = access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC);
+
+	if (!write && (a->flags & VSVM_SVM_FLAG_GPU_READ_MOSTLY))
+		return -2;
+	if (a->preferred_loc == VSVM_SVM_LOCATION_SYSMEM)
+		return -1;
+	if (a->preferred_loc == svm->gpus[gpu].vdev->gpu_id)
+		return gpu;
+	if (a->preferred_loc == VSVM_SVM_LOCATION_UNDEFINED && (a->access & BIT(gpu)))
+		return gpu;
+	return -2;
+}
+
+/**
+ * vsvm_svm_migrate_fault() - apply the placement policy to a fault window
+ * @svm: the process context
+ * @gpu: the faulting GPU's index
+ * @start: first byte of the window
+ * @end: end of the window (exclusive), inside one VMA
+ * @access: VSVM_HW_ACCESS_* of the fault
+ * @attrs: the attributes over the window
+ *
+ * A read of a GPU_READ_MOSTLY range stays; a preferred location of system
+ * memory brings VRAM pages back; a preferred location of the faulting GPU,
+ * or ACCESS (not ACCESS_IN_PLACE) for it without a preferred location,
+ * moves the window to its VRAM. Anything else is mapped in place.
+ *
+ * Context: &vsvm_svm.lock held, a reference on the mm's users.
+ * Return: 0 or a negative errno (the caller maps the window anyway).
+ */
+int vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
+			   u32 access, const struct vsvm_svm_attrs *attrs)
+{
+	int target = vsvm_svm_fault_target(svm, gpu, access, attrs);
+
+	if (target == -2)
+		return 0;
+	return vsvm_svm_migrate_range(svm, target, start, end, attrs->granularity, false);
+}
+
+/**
+ * vsvm_svm_migrate_to_ram() - the pagemap's migrate_to_ram: a CPU fault
+ * @vmf: the fault on a device-private VRAM page
+ *
+ * Migrates the granularity block around the faulting address (at most
+ * 2 MiB, inside the VMA) to system memory.
+ *
+ * Context: the mmap read lock (or the VMA lock) held by the fault handler;
+ * takes no driver lock.
+ * Return: 0 (the CPU retries the access; if the page stayed it faults
+ * again), VM_FAULT_SIGBUS if the migration could not be set up, or
+ * VM_FAULT_OOM.
+ */
+vm_fault_t vsvm_svm_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	u32 g = min_t(u32, vsvm_svm_page_granularity(vmf->page), ilog2(VSVM_SVM_MIGRATE_PAGES));
+	u64 size = (u64)PAGE_SIZE << g;
+	u64 start = max_t(u64, ALIGN_DOWN(vmf->address, size), vma->vm_start);
+	u64 end = min_t(u64, ALIGN_DOWN(vmf->address, size) + size, vma->vm_end);
+	struct vsvm_svm_xfer *x;
+	int ret;
+
+	atomic64_inc(&vsvm_svm_page_count(vmf->page)->cpu_faults);
+	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return VM_FAULT_OOM;
+	ret = vsvm_svm_migrate_piece_out(vma, start, end, vmf->page, NULL, x);
+	kvfree(x);
+	return ret ? VM_FAULT_SIGBUS : 0;
+}
+
+/**
+ * vsvm_svm_prefetch() - migrate a range now, and map it on the destination
+ * @svm: the process context
+ * @gpu: destination GPU index, or -1 for system memory
+ * @start: first byte, page aligned
+ * @end: end (exclusive), page aligned; no buffer-object binding overlaps
+ * @map: also map the range on @gpu where the attributes let it reach it
+ *
+ * Each attribute range is migrated with its granularity.
+ *
+ * Context: &vsvm_svm.lock held.
+ * Return: 0, -ESRCH if the process is exiting, or an error of the
+ * migration or the mapping (-EFAULT for a hole).
+ */
+int vsvm_svm_prefetch(struct vsvm_svm *svm, int gpu, u64 start, u64 end, bool map)
+{
+	struct vsvm_svm_attrs a;
+	u64 addr, first, last, next;
+	int ret = 0;
+
+	lockdep_assert_held(&svm->lock);
+	if (!mmget_not_zero(svm->mm))
+		return -ESRCH;
+	for (addr = start; addr < end && !ret; addr = next) {
+		vsvm_svm_attr_lookup(svm, addr, &a, &first, &last);
+		next = min_t(u64, end, last + 1);
+		ret = vsvm_svm_migrate_range(svm, gpu, addr, next, a.granularity, true);
+		if (!ret && map && gpu >= 0 && ((a.access | a.access_in_place) & BIT(gpu)))
+			ret = vsvm_svm_map(svm, gpu, addr, next, VSVM_HW_ACCESS_READ, &a);
+	}
+	mmput(svm->mm);
+	return ret;
+}
+
+static void vsvm_svm_prefetch_work(struct work_struct *work)
+{
+	struct vsvm_svm *svm = container_of(work, struct vsvm_svm, prefetch_work);
+	struct vsvm_svm_prefetch_req *req;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&svm->lock);
+		req = list_first_entry_or_null(&svm->prefetch_list, typeof(*req), link);
+		if (!req) {
+			mutex_unlock(&svm->lock);
+			return;
+		}
+		list_del(&req->link);
+		ret = svm->nfiles ? vsvm_svm_prefetch(svm, req->gpu, req->start, req->end, true) :
+				    -ENODEV;
+		mutex_unlock(&svm->lock);
+		if (ret)
+			dma_fence_set_error(req->fence, ret);
+		dma_fence_signal(req->fence);
+		dma_fence_put(req->fence);
+		kfree(req);
+	}
+}
+
+/**
+ * vsvm_svm_prefetch_init() - set up asynchronous prefetch of a new context
+ * @svm: the process context
+ */
+void vsvm_svm_prefetch_init(struct vsvm_svm *svm)
+{
+	INIT_LIST_HEAD(&svm->prefetch_list);
+	INIT_WORK(&svm->prefetch_work, vsvm_svm_prefetch_work);
+}
+
+/* Queue an asynchronous prefetch whose fence replaces @syncobj's */
+static int vsvm_svm_prefetch_queue(struct vsvm_svm *svm, struct drm_syncobj *syncobj, int gpu,
+				   u64 start, u64 end)
+{
+	struct vsvm_svm_prefetch_req *req;
+
+	lockdep_assert_held(&svm->lock);
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	req->fence = kzalloc(sizeof(*req->fence), GFP_KERNEL);
+	if (!req->fence) {
+		kfree(req);
+		return -ENOMEM;
+	}
+	dma_fence_init(req->fence, &vsvm_svm_fence_ops, &vsvm_svm_fence_lock,
+		       dma_fence_context_alloc(1), 1);
+	req->gpu = gpu;
+	req->start = start;
+	req->end = end;
+	drm_syncobj_replace_fence(syncobj, req->fence);
+	dma_fence_get(req->fence);
+	list_add_tail(&req->link, &svm->prefetch_list);
+	queue_work(system_unbound_wq, &svm->prefetch_work);
+	return 0;
+}
+
+/* The argument checks that need no process context */
+static int vsvm_svm_prefetch_check(const struct drm_vsvm_svm_prefetch *args)
+{
+	bool async = args->flags & VSVM_SVM_PREFETCH_ASYNC;
+	u64 end;
+
+	if (args->flags & ~VSVM_SVM_PREFETCH_ASYNC || args->pad || !args->size ||
+	    !PAGE_ALIGNED(args->start) || !PAGE_ALIGNED(args->size) ||
+	    async != !!args->out_syncobj)
+		return -EINVAL;
+	if (check_add_overflow(args->start, args->size, &end) || end > TASK_SIZE)
+		return -EOVERFLOW;
+	return 0;
+}
+
+/* The destination GPU index of @location, -1 for system memory, or -EINVAL */
+static int vsvm_svm_prefetch_gpu(struct vsvm_svm *svm, u32 location, int *gpu)
+{
+	*gpu = -1;
+	if (location == VSVM_SVM_LOCATION_SYSMEM)
+		return 0;
+	*gpu = vsvm_svm_gpu_index(svm, location);
+	return *gpu < 0 ? -EINVAL : 0;
+}
+
+/**
+ * vsvm_ioctl_svm_prefetch() - DRM_IOCTL_VSVM_SVM_PREFETCH
+ * @drm: DRM device of the GPU
+ * @data: &struct drm_vsvm_svm_prefetch, kernel copy
+ * @file: the caller's DRM file
+ *
+ * Migrates [start, start + size) to the location now, or queues the work
+ * and hands its fence to the syncobj with VSVM_SVM_PREFETCH_ASYNC.
+ *
+ * Context: process context of the process that opened @file; takes
+ * &vsvm_svm.lock and, inside it, the mmap lock.
+ * Return: 0 or a negative errno as documented in the uAPI.
+ */
+int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_vsvm_svm_prefetch *args = data;
+	struct vsvm_file *vfile = file->driver_priv;
+	struct drm_syncobj *syncobj = NULL;
+	struct vsvm_svm *svm = vfile->svm;
+	u64 end = args->start + args->size;
+	int gpu, ret;
+
+	ret = vsvm_svm_check_caller(vfile) ?: vsvm_svm_prefetch_check(args);
+	if (ret)
+		return ret;
+	if (args->out_syncobj) {
+		syncobj = drm_syncobj_find(file, args->out_syncobj);
+		if (!syncobj)
+			return -ENOENT;
+	}
+	mutex_lock(&svm->lock);
+	ret = vsvm_svm_prefetch_gpu(svm, args->location, &gpu) ?:
+	      vsvm_svm_attr_check_range(svm, args->start, end - 1);
+	if (!ret && syncobj)
+		ret = vsvm_svm_prefetch_queue(svm, syncobj, gpu, args->start, end);
+	else if (!ret)
+		ret = vsvm_svm_prefetch(svm, gpu, args->start, end, true);
+	mutex_unlock(&svm->lock);
+	if (syncobj)
+		drm_syncobj_put(syncobj);
+	return ret;
+}
