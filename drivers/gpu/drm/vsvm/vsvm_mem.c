@@ -521,7 +521,11 @@ void vsvm_mem_usage(struct vsvm_device *vdev, u64 *vram_used, u64 *gtt_used)
 {
 	struct ttm_device *bdev = &vdev->mem.bdev;
 
-	*vram_used = ttm_resource_manager_usage(ttm_manager_type(bdev, TTM_PL_VRAM));
+	/*
+	 * From the buddy allocator: TTM's usage counter also counts an
+	 * allocation while it is being tried (and evicts to make room).
+	 */
+	*vram_used = vsvm_vram_mgr_used(&vdev->mem.vram);
 	*gtt_used = ttm_resource_manager_usage(ttm_manager_type(bdev, TTM_PL_TT));
 }
 

@@ -111,6 +111,7 @@ struct vsvm_vram_cursor {
 };
 
 int vsvm_vram_mgr_init(struct vsvm_device *vdev);
+u64 vsvm_vram_mgr_used(struct vsvm_vram_mgr *mgr);
 void vsvm_vram_cursor_first(struct vsvm_vram_mgr *mgr, struct ttm_resource *res,
 			    u64 offset, u64 size, struct vsvm_vram_cursor *cur);
 void vsvm_vram_cursor_next(struct vsvm_vram_cursor *cur, u64 size);

@@ -13,7 +13,12 @@
  * hold system and VRAM pages at once: the mirror maps each page where it is.
  *
  * To VRAM (a GPU fault the attributes send to VRAM, a prefetch): the range is
- * walked in pieces of at most 2 MiB inside one VMA. For a piece,
+ * walked in pieces of at most 2 MiB inside one VMA. A piece whose pages are
+ * all in place already (a snapshot of the CPU page table with
+ * hmm_range_fault()) is left alone: migrate_vma_setup() would unmap it from
+ * the GPUs, and the waves of other compute units working in it would fault
+ * again and again. Pages in another GPU's VRAM go to system memory first
+ * (no direct VRAM to VRAM copy yet). For a piece,
  * migrate_vma_setup() collects the system pages (and the holes, which need
  * zeroed VRAM and no copy); only if it collected any, a VRAM object
  * (&struct vsvm_svm_bo) is allocated (evicting other objects if needed; if
@@ -61,6 +66,8 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/hmm.h>
+#include <linux/interval_tree.h>
 #include <linux/list.h>
 #include <linux/migrate.h>
 #include <linux/minmax.h>
@@ -88,12 +95,19 @@
 #define VSVM_SVM_MIGRATE_DEVICE	(MIGRATE_VMA_SELECT_DEVICE_PRIVATE | \
 				 MIGRATE_VMA_SELECT_DEVICE_COHERENT)
 
+/* Where the pages of a piece are (vsvm_svm_piece_where()) */
+#define VSVM_SVM_HAS_SYSTEM	BIT(0)	/* system memory, or not populated */
+#define VSVM_SVM_HAS_VRAM	BIT(1)	/* the destination GPU's VRAM */
+#define VSVM_SVM_HAS_OTHER	BIT(2)	/* another GPU's VRAM */
+#define VSVM_SVM_HAS_ALL	(VSVM_SVM_HAS_SYSTEM | VSVM_SVM_HAS_VRAM | VSVM_SVM_HAS_OTHER)
+
 /**
  * struct vsvm_svm_xfer - the arrays of one piece's migration
  * @src: migrate_vma source entries
  * @dst: migrate_vma destination entries
  * @dma: per page, the DMA mapping of its system page, or DMA_MAPPING_ERROR
- * @pfns: page frames of the destination VRAM object
+ * @pfns: page frames of the destination VRAM object; before, the snapshot
+ *	of vsvm_svm_piece_where()
  */
 struct vsvm_svm_xfer {
 	unsigned long src[VSVM_SVM_MIGRATE_PAGES];
@@ -479,6 +493,45 @@ int vsvm_svm_migrate_out_pfns(unsigned long *src, unsigned long npages)
 }
 
 /*
+ * Where the pages of [@start, @end) (one piece) are, as VSVM_SVM_HAS_* bits:
+ * a snapshot of the CPU page table, so that a piece already in place costs
+ * no migrate_vma_setup(), whose invalidation would unmap it from the GPUs
+ * for nothing (and make the waves of other compute units working in it
+ * fault again and again). When unsure: every bit.
+ */
+static unsigned int vsvm_svm_piece_where(struct vsvm_svm *svm, struct vsvm_device *vdev,
+					 u64 start, u64 end, unsigned long *pfns)
+{
+	struct interval_tree_node *it = interval_tree_iter_first(&svm->notifiers, start, start);
+	struct hmm_range range = {
+		.start = start,
+		.end = end,
+		.hmm_pfns = pfns,
+		.dev_private_owner = vsvm_svm_pgmap_owner(),
+	};
+	unsigned long i, n = (end - start) >> PAGE_SHIFT;
+	unsigned int where = 0;
+	struct page *page;
+
+	if (!it)
+		return VSVM_SVM_HAS_ALL;
+	range.notifier = &container_of(it, struct vsvm_svm_notifier, it)->mni;
+	range.notifier_seq = mmu_interval_read_begin(range.notifier);
+	if (hmm_range_fault(&range))
+		return VSVM_SVM_HAS_ALL;
+	for (i = 0; i < n; i++) {
+		page = pfns[i] & HMM_PFN_VALID ? hmm_pfn_to_page(pfns[i]) : NULL;
+		if (!page || !vsvm_svm_page_is_vram(page))
+			where |= VSVM_SVM_HAS_SYSTEM;
+		else if (vsvm_svm_page_vdev(page) == vdev)
+			where |= VSVM_SVM_HAS_VRAM;
+		else
+			where |= VSVM_SVM_HAS_OTHER;
+	}
+	return where;
+}
+
+/*
  * Migrate the pieces of [@start, @end) inside @vma: to VRAM of @vdev, or to
  * system memory when @vdev is NULL.
  */
@@ -486,15 +539,18 @@ static int vsvm_svm_migrate_vma(struct vsvm_svm *svm, struct vsvm_device *vdev,
 				struct vm_area_struct *vma, u64 start, u64 end, u32 granularity,
 				struct vsvm_svm_xfer *x)
 {
+	unsigned int where;
 	u64 addr, next;
 	int ret = 0;
 
 	for (addr = start; addr < end && !ret; addr = next) {
 		next = min_t(u64, end, ALIGN(addr + 1, SZ_2M));
-		if (vdev)
+		where = vsvm_svm_piece_where(svm, vdev, addr, next, x->pfns);
+		/* Another GPU's VRAM goes through system memory */
+		if (where & (vdev ? VSVM_SVM_HAS_OTHER : VSVM_SVM_HAS_VRAM | VSVM_SVM_HAS_OTHER))
+			ret = vsvm_svm_migrate_piece_out(vma, addr, next, NULL, vdev, x);
+		if (!ret && vdev && where & (VSVM_SVM_HAS_SYSTEM | VSVM_SVM_HAS_OTHER))
 			ret = vsvm_svm_migrate_piece_in(svm, vdev, vma, addr, next, granularity, x);
-		else
-			ret = vsvm_svm_migrate_piece_out(vma, addr, next, NULL, NULL, x);
 		cond_resched();
 	}
 	return ret;
@@ -530,6 +586,9 @@ int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
 	lockdep_assert_held(&svm->lock);
 	if (gpu >= 0 && (!vdev || !vdev->pagemap))
 		return 0;
+	ret = vsvm_svm_notifiers_ensure(svm, start, end);
+	if (ret)
+		return ret;
 	x = kvmalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
@@ -710,8 +769,10 @@ static void vsvm_svm_prefetch_work(struct work_struct *work)
 			return;
 		}
 		list_del(&req->link);
-		ret = svm->nfiles ? vsvm_svm_prefetch(svm, req->gpu, req->start, req->end, true) :
-				    -ENODEV;
+		ret = -ENODEV;
+		if (svm->nfiles)
+			ret = vsvm_svm_attr_check_range(svm, req->start, req->end - 1) ?:
+			      vsvm_svm_prefetch(svm, req->gpu, req->start, req->end, true);
 		mutex_unlock(&svm->lock);
 		if (ret)
 			dma_fence_set_error(req->fence, ret);
@@ -752,7 +813,6 @@ static int vsvm_svm_prefetch_queue(struct vsvm_svm *svm, struct drm_syncobj *syn
 	req->start = start;
 	req->end = end;
 	drm_syncobj_replace_fence(syncobj, req->fence);
-	dma_fence_get(req->fence);
 	list_add_tail(&req->link, &svm->prefetch_list);
 	queue_work(system_unbound_wq, &svm->prefetch_work);
 	return 0;
@@ -814,12 +874,15 @@ int vsvm_ioctl_svm_prefetch(struct drm_device *drm, void *data, struct drm_file 
 			return -ENOENT;
 	}
 	mutex_lock(&svm->lock);
-	ret = vsvm_svm_prefetch_gpu(svm, args->location, &gpu) ?:
-	      vsvm_svm_attr_check_range(svm, args->start, end - 1);
-	if (!ret && syncobj)
-		ret = vsvm_svm_prefetch_queue(svm, syncobj, gpu, args->start, end);
-	else if (!ret)
-		ret = vsvm_svm_prefetch(svm, gpu, args->start, end, true);
+	ret = vsvm_svm_prefetch_gpu(svm, args->location, &gpu);
+	if (!ret && syncobj) {
+		/* Holes and I/O mappings are met on the way: the fence's error */
+		ret = vsvm_svm_gem_overlap(svm, args->start, end - 1) ? -EADDRINUSE :
+		      vsvm_svm_prefetch_queue(svm, syncobj, gpu, args->start, end);
+	} else if (!ret) {
+		ret = vsvm_svm_attr_check_range(svm, args->start, end - 1) ?:
+		      vsvm_svm_prefetch(svm, gpu, args->start, end, true);
+	}
 	mutex_unlock(&svm->lock);
 	if (syncobj)
 		drm_syncobj_put(syncobj);

@@ -205,17 +205,15 @@ static void vsvm_svm_free_work(struct work_struct *work)
 	struct llist_node *nodes = llist_del_all(&pm->free_list);
 	struct vsvm_svm_bo *sbo, *next;
 
-	llist_for_each_entry_safe(sbo, next, nodes, free_node) {
-		vsvm_svm_vram_stats_put(sbo->stats);
-		sbo->stats = NULL;
+	llist_for_each_entry_safe(sbo, next, nodes, free_node)
 		ttm_bo_put(&sbo->bo.tbo);
-	}
 }
 
 static void vsvm_svm_bo_destroy(struct ttm_buffer_object *tbo)
 {
 	struct vsvm_svm_bo *sbo = to_vsvm_svm_bo(tbo);
 
+	vsvm_svm_vram_stats_put(sbo->stats);
 	drm_gem_object_release(&tbo->base);
 	kfree(sbo);
 }
@@ -370,7 +368,7 @@ int vsvm_svm_bo_evict(struct ttm_buffer_object *tbo)
 			usleep_range(100, 200);
 	}
 	kvfree(pfns);
-	if (!ret && sbo->stats)
+	if (!ret)
 		atomic64_inc(&sbo->stats->gpu[sbo->pm->vdev->index].vram_evictions);
 	return ret;
 }

@@ -211,6 +211,22 @@ void vsvm_vram_cursor_next(struct vsvm_vram_cursor *cur, u64 size)
 	cur->size = min(gpu_buddy_block_size(cur->mm, cur->block), cur->remaining);
 }
 
+/**
+ * vsvm_vram_mgr_used() - bytes of VRAM allocated now
+ * @mgr: the VRAM manager
+ *
+ * Return: the bytes the buddy allocator has handed out.
+ */
+u64 vsvm_vram_mgr_used(struct vsvm_vram_mgr *mgr)
+{
+	u64 used;
+
+	mutex_lock(&mgr->lock);
+	used = mgr->mm.size - mgr->mm.avail;
+	mutex_unlock(&mgr->lock);
+	return used;
+}
+
 /* drmm action: evict what is left in VRAM and take the manager down. */
 static void vsvm_vram_mgr_fini(struct drm_device *drm, void *arg)
 {
