@@ -30,9 +30,10 @@ tools:
 tests: tools
 	$(MAKE) -C igt-tests
 
-# The README's test command: everything, in the debug kernel, in QEMU.
-# T=PATTERN runs the matching subtests only (e.g. T='vsvm_core*' is not a
-# subtest pattern; subtest names are matched, e.g. T='query*').
+# The README's test command: everything, in the debug kernel, in QEMU, with
+# device-private VRAM, then the vsvm_svm* tests again with device-coherent VRAM
+# (scripts/check.sh). T=PATTERN runs the subtests whose name or BINARY@SUBTEST
+# matches, in both passes (e.g. T='query*', T='vsvm_svm_attr*').
 check:
 	scripts/check.sh check '$(or $(T),*)'
 
@@ -50,6 +51,12 @@ stock-check: deps
 
 intree-check: deps
 	scripts/intree-check.sh
+
+# Rough migration throughput in the perf kernel: vsvm prefetch and CPU fault-back
+# beside memcpy and test_hmm (scripts/migbench.sh); ARGS go to tools/vsvm-migbench.
+.PHONY: migbench
+migbench:
+	scripts/migbench.sh $(ARGS)
 
 clean:
 	rm -rf build

@@ -41,8 +41,8 @@
  * Description: Memory without attributes (anonymous mapping, heap, stack,
  *              shared memfd mapping) reads back the defaults: UNDEFINED
  *              locations, SET_FLAGS COHERENT, CLR_FLAGS the four others,
- *              granularity 9, ACCESS for every GPU in retry mode and
- *              NO_ACCESS for every GPU with retry off; memory next to an
+ *              granularity 9, ACCESS_IN_PLACE for every GPU in retry mode
+ *              and NO_ACCESS for every GPU with retry off; memory next to an
  *              attribute range too.
  *
  * SUBTEST: unmap-clears
@@ -446,7 +446,7 @@ static void default_attrs(struct svm_attrs *a, bool retry)
 	a->clr_flags = F_ALL & ~F_COHERENT;
 	a->granularity = VSVM_SVM_DEFAULT_GRANULARITY;
 	for (g = 0; g < num_gpus; g++)
-		a->access[g] = retry ? A_ACCESS : A_NO_ACCESS;
+		a->access[g] = retry ? A_IN_PLACE : A_NO_ACCESS;
 }
 
 /* What one SET attribute does to the attributes of a range. */
@@ -827,7 +827,7 @@ static void test_defaults(void)
 	for (g = 0; g < num_gpus; g++) {
 		v = get1(fds[g], b.va, b.size, A_ACCESS, gpu_ids[g], &type);
 		igt_assert_eq_u32(v, gpu_ids[g]);
-		igt_assert_f(type == A_ACCESS, "GPU %d by default: %s\n", g, access_name(type));
+		igt_assert_f(type == A_IN_PLACE, "GPU %d by default: %s\n", g, access_name(type));
 	}
 
 	/* with retry off, no GPU has access by default */
@@ -1998,7 +1998,7 @@ static void test_no_retry(void)
 
 	retry_set(fds[0], 1);
 	get1(fds[0], other.va, other.size, A_ACCESS, gpu_ids[0], &type);
-	igt_assert_eq_u32(type, A_ACCESS);
+	igt_assert_eq_u32(type, A_IN_PLACE);
 	buf_free(&a);
 	buf_free(&other);
 }
@@ -2157,6 +2157,12 @@ static void test_set_during_gpu(void)
 	struct gpu c;
 	int round;
 
+	/*
+	 * Locations and prefetches make pages migrate between system memory
+	 * and VRAM while the GPU works on them: each dispatch may take longer
+	 * than the default job timeout in the emulator.
+	 */
+	vt_set_job_timeout(120000);
 	buf_alloc(&b, MIB, PAGE);
 	vt_fill_pattern(b.p, buf_n(&b), 0, 1);
 	gpu_init(&c, 0);
@@ -2176,6 +2182,7 @@ static void test_set_during_gpu(void)
 	igt_assert_lt(0, t.sets);
 	gpu_fini(&c);
 	buf_free(&b);
+	vt_restore_job_timeout();
 }
 
 /* ---- main ------------------------------------------------------------------------------------ */

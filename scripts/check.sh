@@ -6,6 +6,16 @@
 #   check.sh demo                       same machinery, runs the demo and prints it
 # Prints "N passed, N failed, N skipped" last and exits non-zero on any failure
 # or kernel splat.
+#
+# check runs two passes in one boot (scripts/guest/check.sh): every test with
+# vsvm's device-private VRAM, then the vsvm_svm* tests again with
+# device-coherent VRAM: the guest (3G) boots with memmap=768M$0x60000000, which
+# the kernel keeps out of System RAM, and vsvm is reloaded with
+# vram_phys=0x60000000 (room for 2 GPUs x 256M, 8 x 16M, ...). Those results
+# are named coherent:igt@BINARY@SUBTEST. SUBTEST-PATTERN applies to both passes
+# and matches a subtest name or BINARY@SUBTEST. VSVM_COHERENT=0 skips the
+# coherent pass; VSVM_KERNEL=perf uses the perf kernel; VSVM_TIMEOUT (s) bounds
+# the VM run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-check}
@@ -41,11 +51,22 @@ fi
 out=build/$mode
 rm -rf "$out"
 
-bins=()
+# Device-coherent VRAM for the coherent pass: guest RAM is 0-3G (below the PCI
+# hole); the reservation sits in its middle, away from the initramfs QEMU puts
+# at the top of that RAM.
+coherent_base=0x60000000 coherent_size_mb=768 coherent_mem=3G
+
+bins=() vmargs=() guestenv=("VSVM_TESTS=$pattern")
 case "$mode" in
 check)
 	for b in $(make -s -C igt-tests list); do bins+=(--bin "$b"); done
 	script=scripts/guest/check.sh
+	if [ "${VSVM_COHERENT:-1}" != 0 ]; then
+		vmargs+=(--mem "$coherent_mem" --append "memmap=${coherent_size_mb}M\$$coherent_base")
+		guestenv+=("VSVM_COHERENT_PARAMS=vram_phys=$coherent_base"
+			"VSVM_COHERENT_RANGE=$(printf '0x%016x-0x%016x' "$((coherent_base))" \
+				"$((coherent_base + (coherent_size_mb << 20) - 1))")")
+	fi
 	;;
 demo)
 	bins+=(--bin tools/vsvm-info/vsvm-info --bin tools/vsvm-demo/vsvm-demo)
@@ -56,8 +77,8 @@ esac
 
 vmrc=0
 scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
-	--modroot "$kdir/modroot" --release "$release" --module "$ko" "${bins[@]}" \
-	--script <(echo "export VSVM_TESTS='$pattern'"; cat "$script") --out "$out" \
+	--modroot "$kdir/modroot" --release "$release" --module "$ko" "${bins[@]}" "${vmargs[@]}" \
+	--script <(printf "export %q\n" "${guestenv[@]}"; cat "$script") --out "$out" \
 	--modprobe vsvm --timeout "${VSVM_TIMEOUT:-2400}" || vmrc=$?
 
 if [ "$mode" = demo ]; then
@@ -65,13 +86,25 @@ if [ "$mode" = demo ]; then
 	exit $vmrc
 fi
 
-pass=$(( $(grep -c '^@@TEST-RESULT .* pass ' "$out/results.log" || true) + host_pass ))
-fail=$(( $(grep -c '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" || true) + host_fail ))
-skip=$(grep -c '^@@TEST-RESULT .* skip ' "$out/results.log" || true)
-grep '^@@TEST-RESULT' "$out/results.log" | sed 's/^@@TEST-RESULT /  /'
+# count NAME-PREFIX RESULTS: result lines of the subtests named NAME-PREFIX*
+# whose result is one of RESULTS (a basic regex alternative: 'fail\|timeout').
+count() {
+	grep -c "^@@TEST-RESULT $1[^ ]* \($2\) " "$out/results.log" || true
+}
+summary() {
+	echo "$(count "$1" pass) passed, $(count "$1" 'fail\|timeout') failed, $(count "$1" skip) skipped"
+}
+pass=$(( $(count '' pass) + host_pass ))
+fail=$(( $(count '' 'fail\|timeout') + host_fail ))
+skip=$(count '' skip)
+sed -n 's/^@@PASS \(.*\)/== \1 pass/p; s/^@@TEST-RESULT /  /p; /^coherent pass: /p' "$out/results.log"
 if [ "$fail" -gt 0 ]; then
 	echo "Failed subtests (output in $out/results.log):"
 	grep '^@@TEST-RESULT .* \(fail\|timeout\) ' "$out/results.log" | sed 's/^@@TEST-RESULT /  /'
+fi
+echo "device-private pass: $(summary igt@)"
+if grep -q '^@@PASS coherent' "$out/results.log"; then
+	echo "coherent pass: $(summary coherent:)"
 fi
 # The debug kernel's leak check must have run, or a leak would pass unseen.
 if [ "$flavour" = debug ] && ! grep -q '^@@VSVM-KMEMLEAK-BEGIN' "$out/guest.log"; then
@@ -82,8 +115,8 @@ if [ $vmrc -ne 0 ]; then
 	echo "check.sh: the VM run failed (splat, timeout or guest error): see $out/"
 	fail=$((fail + 1))
 fi
-if [ $((pass + fail)) -eq 0 ]; then
-	echo "check.sh: no test ran"
+if [ "$(count '' 'pass\|fail\|timeout')" -eq 0 ]; then
+	echo "check.sh: no test ran in the VM"
 	fail=$((fail + 1))
 fi
 echo "check.sh: total $(( $(date +%s) - t0 ))s"

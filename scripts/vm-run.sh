@@ -10,7 +10,10 @@
 #
 # --modroot holds lib/modules/REL; --module files go to lib/modules/REL/extra;
 # --bin files go to /tests with the shared libraries they need; --modprobe names
-# modules loaded before the script runs. Output in --out: console.log (serial
+# modules loaded before the script runs; --append adds kernel arguments (e.g.
+# `make check`'s memmap=768M$0x60000000 with --mem 3G: a reservation must lie
+# inside guest RAM, which with up to 3.5G is all below 4G, and clear of the top
+# of it, where QEMU loads the initramfs). Output in --out: console.log (serial
 # console), results.log (what the guest script printed), dmesg.log (the full
 # kernel log), kmemleak.log, splats.log. Exit status: the guest script's, or 1
 # on a splat, a timeout or a guest that never finished.
@@ -111,7 +114,7 @@ cmdline="console=ttyS0,115200 panic=-1 rdinit=/init"
 # direct-map address from a wild one, so an interrupt landing in that window
 # is reported as a wild-memory-access (seen at boot, before any module).
 cmdline="$cmdline kasan.fault=report no5lvl $append"
-echo "vm-run.sh: booting $release ($accel, $mem, timeout ${timeout}s)" >&2
+echo "vm-run.sh: booting $release ($accel, $mem, timeout ${timeout}s)${append:+ with $append}" >&2
 start=$(date +%s)
 set +e
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel "$accel" -m "$mem" -smp 2 \

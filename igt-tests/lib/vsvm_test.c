@@ -122,17 +122,102 @@ long long vt_param_ll(const char *name)
 	return v;
 }
 
+/*
+ * The parameters of every load, from $VSVM_MODULE_PARAMS ("name=value ..."):
+ * next_env_param() copies the token at @p into @name and @value and returns
+ * where the next one starts, or NULL after the last one.
+ */
+static const char *next_env_param(const char *p, char *name, int nlen, char *value, int vlen)
+{
+	const char *ws = " \t\n";
+	int len, eq;
+
+	p += strspn(p, ws);
+	if (!*p)
+		return NULL;
+	len = strcspn(p, ws);
+	eq = strcspn(p, "=");
+	if (eq > len)
+		eq = len;
+	snprintf(name, nlen, "%.*s", eq, p);
+	snprintf(value, vlen, "%.*s", eq < len ? len - eq - 1 : 0, eq < len ? p + eq + 1 : "");
+	return p + len;
+}
+
+/* The value of parameter @name in $VSVM_MODULE_PARAMS (the last one, as the kernel does). */
+static bool env_param(const char *name, char *value, int vlen)
+{
+	const char *p = vt_module_env_params();
+	char n[64], v[128];
+	bool found = false;
+
+	while ((p = next_env_param(p, n, sizeof(n), v, sizeof(v)))) {
+		if (!strcmp(n, name)) {
+			snprintf(value, vlen, "%s", v);
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* A parameter value as a number: decimal or 0x hex with an optional K/M/G suffix, or Y/N. */
+static bool param_number(const char *s, unsigned long long *v)
+{
+	static const char suffixes[] = "KMG";
+	const char *suffix;
+	char *end;
+
+	if (!strcmp(s, "Y") || !strcmp(s, "N")) {
+		*v = s[0] == 'Y';
+		return true;
+	}
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	suffix = *end ? strchr(suffixes, *end & ~0x20) : NULL;
+	if (suffix) {
+		*v <<= 10 * (suffix - suffixes + 1);
+		end++;
+	}
+	return !*end;
+}
+
+/* Whether two parameter values are the same: equal strings or equal numbers. */
+static bool param_equal(const char *a, const char *b)
+{
+	unsigned long long x, y;
+
+	return !strcmp(a, b) || (param_number(a, &x) && param_number(b, &y) && x == y);
+}
+
+/*
+ * The current value of parameter @name, else its $VSVM_MODULE_PARAMS value,
+ * else @def; clears *@ok when the parameter is unreadable.
+ */
+static long long param_or_default(const char *name, long long def, bool *ok)
+{
+	long long v = vt_param_ll(name);
+	unsigned long long env;
+	char buf[128];
+
+	if (v >= 0)
+		return v;
+	*ok = false;
+	if (env_param(name, buf, sizeof(buf)) && param_number(buf, &env))
+		return env;
+	return def;
+}
+
 bool vt_current_params(struct vt_params *p)
 {
-	long long num_gpus = vt_param_ll("num_gpus");
-	long long vram_size = vt_param_ll("vram_size");
-	long long num_cus = vt_param_ll("num_cus");
+	bool ok = true;
 
-	p->num_gpus = num_gpus >= 0 ? num_gpus : VT_DEFAULT_NUM_GPUS;
-	p->vram_size = vram_size >= 0 ? (uint64_t)vram_size : VT_DEFAULT_VRAM_SIZE;
-	p->num_cus = num_cus >= 0 ? num_cus : VT_DEFAULT_NUM_CUS;
+	p->num_gpus = param_or_default("num_gpus", VT_DEFAULT_NUM_GPUS, &ok);
+	p->vram_size = param_or_default("vram_size", VT_DEFAULT_VRAM_SIZE, &ok);
+	p->num_cus = param_or_default("num_cus", VT_DEFAULT_NUM_CUS, &ok);
 
-	return num_gpus >= 0 && vram_size >= 0 && num_cus >= 0;
+	return ok;
 }
 
 /* ---- module ------------------------------------------------------------------------ */
@@ -152,18 +237,33 @@ const char *vt_module_path(void)
 	return path;
 }
 
+const char *vt_module_env_params(void)
+{
+	const char *env = getenv("VSVM_MODULE_PARAMS");
+
+	return env ? env : "";
+}
+
 int vt_module_load(const char *params)
 {
+	const char *env = vt_module_env_params();
 	int fd, ret, err = 0;
+	char all[1024];
 
+	if (!params)
+		params = "";
+	/* the test's own parameters last: they win over the environment's */
+	if (snprintf(all, sizeof(all), "%s%s%s", env, *env && *params ? " " : "", params) >=
+	    (int)sizeof(all))
+		return -E2BIG;
 	fd = open(vt_module_path(), O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = syscall(SYS_finit_module, fd, all, 0);
 	if (ret)
 		err = -errno;
 	close(fd);
-	igt_debug("finit_module(\"%s\") = %d\n", params ? params : "", err);
+	igt_debug("finit_module(\"%s\") = %d\n", all, err);
 	return err;
 }
 
@@ -201,12 +301,52 @@ bool vt_module_loaded(void)
 	return found;
 }
 
+/**
+ * struct default_param - a parameter vt_module_is_default() checks
+ * @name: the parameter
+ * @value: the driver's default (unless $VSVM_MODULE_PARAMS sets the parameter)
+ * @optional: a driver without the parameter counts as default
+ */
+static const struct default_param {
+	const char *name;
+	unsigned long long value;
+	bool optional;
+} default_params[] = {
+	{ "num_gpus", VT_DEFAULT_NUM_GPUS, false },
+	{ "vram_size", VT_DEFAULT_VRAM_SIZE, false },
+	{ "num_cus", VT_DEFAULT_NUM_CUS, false },
+	{ "inject_load_error", 0, false },
+	/* device-private VRAM; drivers from before the coherent mode lack it */
+	{ "vram_phys", 0, true },
+};
+
 bool vt_module_is_default(void)
 {
-	return vt_module_loaded() && vt_param_ll("num_gpus") == VT_DEFAULT_NUM_GPUS &&
-	       vt_param_ll("vram_size") == (long long)VT_DEFAULT_VRAM_SIZE &&
-	       vt_param_ll("num_cus") == VT_DEFAULT_NUM_CUS &&
-	       vt_param_ll("inject_load_error") == 0;
+	const char *p = vt_module_env_params();
+	char name[64], want[128], have[128];
+	unsigned int i;
+
+	if (!vt_module_loaded())
+		return false;
+	for (i = 0; i < ARRAY_SIZE(default_params); i++) {
+		const struct default_param *d = &default_params[i];
+
+		if (env_param(d->name, want, sizeof(want)))
+			continue; /* checked against the environment below */
+		if (!vt_read_param(d->name, have, sizeof(have))) {
+			if (d->optional)
+				continue;
+			return false;
+		}
+		snprintf(want, sizeof(want), "%llu", d->value);
+		if (!param_equal(have, want))
+			return false;
+	}
+	while ((p = next_env_param(p, name, sizeof(name), want, sizeof(want)))) {
+		if (!vt_read_param(name, have, sizeof(have)) || !param_equal(have, want))
+			return false;
+	}
+	return true;
 }
 
 int vt_module_restore_default(void)
@@ -312,14 +452,8 @@ void vt_snapshot_free(struct vt_snapshot *s)
 void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_params *p, int idx)
 {
 	/* every capability bit the uAPI header defines (it may grow) */
-	const uint32_t known_caps = VSVM_CAP_RETRY_FAULT | VSVM_CAP_SVM
-#ifdef VSVM_CAP_DEVICE_PRIVATE
-				    | VSVM_CAP_DEVICE_PRIVATE
-#endif
-#ifdef VSVM_CAP_DEVICE_COHERENT
-				    | VSVM_CAP_DEVICE_COHERENT
-#endif
-				    ;
+	const uint32_t known_caps = VSVM_CAP_RETRY_FAULT | VSVM_CAP_SVM | VSVM_CAP_SVM_VRAM |
+				    VSVM_CAP_VRAM_COHERENT;
 	const uint64_t known_sizes = VSVM_PAGE_SIZE_4K | VSVM_PAGE_SIZE_2M;
 
 	igt_debug("GPU %d: uapi %#x gpu_id %u cus %u caps %#x page_sizes %#llx vram %llu va_bits %u\n",
@@ -340,6 +474,10 @@ void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_param
 		     "capabilities %#x lack VSVM_CAP_RETRY_FAULT\n", q->capabilities);
 	igt_assert_f(q->capabilities & VSVM_CAP_SVM,
 		     "capabilities %#x lack VSVM_CAP_SVM\n", q->capabilities);
+	/* coherent VRAM always holds SVM pages */
+	igt_assert_f(!(q->capabilities & VSVM_CAP_VRAM_COHERENT) ||
+		     (q->capabilities & VSVM_CAP_SVM_VRAM),
+		     "capabilities %#x: coherent VRAM without SVM VRAM\n", q->capabilities);
 	igt_assert_f(!(q->capabilities & ~known_caps),
 		     "capabilities %#x has bits the uAPI does not define\n", q->capabilities);
 	/* in-only fields come back as they were sent */
@@ -751,6 +889,53 @@ bool vt_svm_counter(const char *path, const char *name, uint64_t *value)
 	return vt_debugfs_value(path, "vsvm_svm", key, value);
 }
 
+uint64_t vt_svm_count(const char *path, const char *name)
+{
+	uint64_t v = 0;
+
+	igt_assert_f(vt_svm_counter(path, name, &v), "no SVM counter %s for %s\n", name, path);
+	return v;
+}
+
+uint32_t vt_caps(int fd)
+{
+	struct drm_vsvm_query_device q = {};
+
+	vt_query(fd, &q);
+	return q.capabilities;
+}
+
+uint32_t vt_gpu_id(int fd)
+{
+	struct drm_vsvm_query_device q = {};
+
+	vt_query(fd, &q);
+	return q.gpu_id;
+}
+
+bool vt_svm_vram(int fd)
+{
+	return vt_caps(fd) & VSVM_CAP_SVM_VRAM;
+}
+
+bool vt_vram_coherent(int fd)
+{
+	return vt_caps(fd) & VSVM_CAP_VRAM_COHERENT;
+}
+
+void vt_require_svm_vram(int fd)
+{
+	igt_require_f(vt_svm_vram(fd), "the GPU cannot hold SVM pages in VRAM\n");
+}
+
+void vt_prefetch(int fd, const void *start, uint64_t size, uint32_t location)
+{
+	int ret = vsvm_svm_prefetch(fd, start, size, location, 0, 0);
+
+	igt_assert_f(ret == 0, "prefetch of %p+%#llx to %u: %s\n", start,
+		     (unsigned long long)size, location, strerror(-ret));
+}
+
 /* ---- module parameters and reloads ------------------------------------------------------- */
 
 bool vt_write_file(const char *path, const char *value)
@@ -883,7 +1068,8 @@ static void reload_checked(const char *params)
 		igt_assert_f(ret == 0, "delete_module(vsvm): %s\n", strerror(-ret));
 	}
 	ret = vt_module_load(params);
-	igt_assert_f(ret == 0, "finit_module(\"%s\"): %s\n", params, strerror(-ret));
+	igt_assert_f(ret == 0, "finit_module(\"%s\") (after VSVM_MODULE_PARAMS \"%s\"): %s\n",
+		     params, vt_module_env_params(), strerror(-ret));
 	num_gpus = vt_param_ll("num_gpus");
 	igt_assert_lt(0, num_gpus);
 	igt_assert_eq(vt_wait_render_count(num_gpus, 3000), num_gpus);
@@ -892,7 +1078,8 @@ static void reload_checked(const char *params)
 void vt_module_reload(const char *params)
 {
 	igt_install_exit_handler(module_exit_handler);
-	igt_info("reloading vsvm with \"%s\"\n", params);
+	igt_info("reloading vsvm with \"%s\"%s%s\n", params,
+		 *vt_module_env_params() ? " after VSVM_MODULE_PARAMS " : "", vt_module_env_params());
 	reload_checked(params);
 }
 

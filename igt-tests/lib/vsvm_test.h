@@ -49,12 +49,25 @@ bool vt_read_file(const char *path, char *buf, int len);
 bool vt_read_param(const char *name, char *buf, int len);
 /* The parameter as a number, or -1 when unreadable. */
 long long vt_param_ll(const char *name);
-/* The current parameters (sysfs), or the defaults for unreadable ones; false if any was unreadable. */
+/*
+ * The current parameters (sysfs), or for unreadable ones their
+ * $VSVM_MODULE_PARAMS values or the defaults; false if any was unreadable.
+ */
 bool vt_current_params(struct vt_params *p);
 
 /* Path of vsvm.ko: $VSVM_MODULE or /lib/modules/$(uname -r)/extra/vsvm.ko */
 const char *vt_module_path(void);
-/* finit_module(vsvm.ko, @params): 0 or -errno. */
+/*
+ * The parameters of every load: $VSVM_MODULE_PARAMS ("name=value ...", "" when
+ * unset), e.g. "vram_phys=0x60000000" in the device-coherent pass of `make
+ * check`. They count as defaults: vt_module_is_default() wants their values,
+ * so vt_module_restore_default() and vt_module_reload*() keep the mode.
+ */
+const char *vt_module_env_params(void);
+/*
+ * finit_module(vsvm.ko, "$VSVM_MODULE_PARAMS @params"): 0 or -errno. @params
+ * come last, so they win over the environment's.
+ */
 int vt_module_load(const char *params);
 /* One delete_module("vsvm", 0): 0 or -errno. */
 int __vt_module_unload(void);
@@ -62,9 +75,16 @@ int __vt_module_unload(void);
 int vt_module_unload(void);
 /* Whether vsvm is listed in /proc/modules. */
 bool vt_module_loaded(void);
-/* Whether vsvm is loaded with the default parameters (all readable and default). */
+/*
+ * Whether vsvm is loaded with the default parameters (all readable and
+ * default), those of $VSVM_MODULE_PARAMS included; vram_phys must be 0 (or
+ * absent) unless $VSVM_MODULE_PARAMS sets it.
+ */
 bool vt_module_is_default(void);
-/* Make sure vsvm is loaded with default parameters; 0 or -errno. Does not assert. */
+/*
+ * Make sure vsvm is loaded with default parameters (and $VSVM_MODULE_PARAMS);
+ * 0 or -errno. Does not assert.
+ */
 int vt_module_restore_default(void);
 
 /* Directory listings that must be identical while vsvm is not loaded. */
@@ -235,6 +255,20 @@ bool vt_debugfs_value(const char *path, const char *name, const char *key, uint6
  * Returns false when the process has no SVM context on that GPU or the key is missing.
  */
 bool vt_svm_counter(const char *path, const char *name, uint64_t *value);
+/* vt_svm_counter() that asserts the counter exists. */
+uint64_t vt_svm_count(const char *path, const char *name);
+
+/* The GPU's capabilities (VSVM_CAP_*) and gpu_id, asserting. */
+uint32_t vt_caps(int fd);
+uint32_t vt_gpu_id(int fd);
+/* Whether SVM pages can live in the GPU's VRAM (VSVM_CAP_SVM_VRAM). */
+bool vt_svm_vram(int fd);
+/* Whether the VRAM is device-coherent (VSVM_CAP_VRAM_COHERENT): no CPU faults. */
+bool vt_vram_coherent(int fd);
+/* igt_require() that the GPU can hold SVM pages in VRAM. */
+void vt_require_svm_vram(int fd);
+/* DRM_IOCTL_VSVM_SVM_PREFETCH, synchronous, asserting success. */
+void vt_prefetch(int fd, const void *start, uint64_t size, uint32_t location);
 
 /* Module parameters */
 bool vt_write_param(const char *name, const char *value);
@@ -250,9 +284,10 @@ void vt_restore_job_timeout(void);
 /* Skip unless the module can be reloaded (root, module file present). */
 void vt_require_module_reload(void);
 /*
- * Reload vsvm with @params (every vsvm file of the process must be closed)
- * and wait for its render nodes; an exit handler restores the defaults if
- * the test dies. vt_module_reload_default() restores them, asserting.
+ * Reload vsvm with @params after $VSVM_MODULE_PARAMS (every vsvm file of the
+ * process must be closed) and wait for its render nodes; an exit handler
+ * restores the defaults if the test dies. vt_module_reload_default() restores
+ * them, asserting.
  */
 void vt_module_reload(const char *params);
 void vt_module_reload_default(void);

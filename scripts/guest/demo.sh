@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # vsvm `make demo` guest script (runs after `modprobe vsvm`)
 echo "== vsvm module parameters"
 for p in /sys/module/vsvm/parameters/*; do echo "  ${p##*/} = $(cat "$p")"; done
