@@ -858,57 +858,15 @@ static void test_anon_write_hugetlbfs(void)
 
 /* ---- files ------------------------------------------------------------------------------- */
 
-static int tmp_file(void)
-{
-	char name[] = "/tmp/vsvm_svm.XXXXXX";
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-	if (fd >= 0)
-		return fd;
-	fd = mkstemp(name);
-	igt_assert_f(fd >= 0, "mkstemp: %s\n", strerror(errno));
-	unlink(name);
-	return fd;
-}
-
-#define FILE_CHUNK_ELEMS 8192
-
-/* pwrite() seed + i * step for elements [first, first + n) of the file */
-static void file_write_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		vt_fill_pattern(chunk, k, seed + (first + done) * step, step);
-		igt_assert_eq(pwrite(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-	}
-}
-
-/* pread() elements [first, first + n) of the file: seed + i * step */
-static void file_check_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step,
-			       const char *what)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		igt_assert_eq(pread(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-		vt_check_pattern(chunk, k, seed + (first + done) * step, step, what);
-	}
-}
-
 static void test_file_read(void)
 {
 	const uint64_t size = 2 * MIB, n = elems(size), x = 9 * PAGE_ELEMS;
-	int fd = tmp_file();
+	int fd = vt_tmp_file();
 	uint64_t *map;
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	file_write_pattern(fd, 0, n, 0xf00, 1);
+	vt_file_write_pattern(fd, 0, n, 0xf00, 1);
 	map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 	igt_assert(map != MAP_FAILED);
 
@@ -918,10 +876,10 @@ static void test_file_read(void)
 		     va(map + x) + 1, VSVM_ACCESS_WRITE);
 	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(map), 1 }, va(map), va(map) + size,
 		     VSVM_ACCESS_WRITE);
-	file_check_pattern(fd, 0, n, 0xf00, 1, "file after faulted GPU writes");
+	vt_file_check_pattern(fd, 0, n, 0xf00, 1, "file after faulted GPU writes");
 
 	/* written through the page cache: the GPU reads the new data */
-	file_write_pattern(fd, 0, n, 0x5ec0d, 7);
+	vt_file_write_pattern(fd, 0, n, 0x5ec0d, 7);
 	igt_assert_eq_u64(gpu_verify(&c, map, n, 0x5ec0d, 7), 0);
 
 	unmap(map, size);
@@ -932,7 +890,7 @@ static void test_file_read(void)
 static void test_file_write(void)
 {
 	const uint64_t size = 2 * MIB, n = elems(size), half = n / 2;
-	int fd = tmp_file();
+	int fd = vt_tmp_file();
 	uint64_t *map, *src;
 	struct ctx c;
 
@@ -943,17 +901,17 @@ static void test_file_write(void)
 
 	gpu_fill(&c, map, n, 0xf17e);
 	vt_check_value(map, n, 0xf17e, "file mapping the GPU filled");
-	file_check_pattern(fd, 0, n, 0xf17e, 0, "file the GPU filled");
+	vt_file_check_pattern(fd, 0, n, 0xf17e, 0, "file the GPU filled");
 
 	src = anon_map(half * 8, PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(src, half, 0x600d, 5);
 	gpu_copy(&c, map + half, src, half);
 	vt_check_pattern(map + half, half, 0x600d, 5, "file mapping the GPU copied into");
-	file_check_pattern(fd, 0, half, 0xf17e, 0, "first half of the file");
-	file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "second half of the file");
+	vt_file_check_pattern(fd, 0, half, 0xf17e, 0, "first half of the file");
+	vt_file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "second half of the file");
 
 	unmap(map, size);
-	file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "file after munmap");
+	vt_file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "file after munmap");
 	unmap(src, half * 8);
 	close(fd);
 	ctx_close(&c);

@@ -293,48 +293,6 @@ static void touch_pages(const uint64_t *p, uint64_t size, uint64_t seed, uint64_
 			     (unsigned long long)v[i], (unsigned long long)(seed + i * step));
 }
 
-static int tmp_file(void)
-{
-	char name[] = "/tmp/vsvm_svm_migrate.XXXXXX";
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-	if (fd >= 0)
-		return fd;
-	fd = mkstemp(name);
-	igt_assert_f(fd >= 0, "mkstemp: %s\n", strerror(errno));
-	unlink(name);
-	return fd;
-}
-
-#define FILE_CHUNK_ELEMS 8192
-
-/* pwrite() seed + i * step for elements [first, first + n) of the file */
-static void file_write_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		vt_fill_pattern(chunk, k, seed + (first + done) * step, step);
-		igt_assert_eq(pwrite(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-	}
-}
-
-/* pread() elements [first, first + n) of the file: seed + i * step */
-static void file_check_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step,
-			       const char *what)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		igt_assert_eq(pread(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-		vt_check_pattern(chunk, k, seed + (first + done) * step, step, what);
-	}
-}
-
 static void xwrite(int fd, const void *buf, size_t len)
 {
 	igt_assert_eq(write(fd, buf, len), (ssize_t)len);
@@ -854,7 +812,7 @@ static void test_migrate_shared(void)
 	shm = mmap(NULL, size, RW, MAP_SHARED, memfd, 0);
 	igt_assert(shm != MAP_FAILED);
 	shared_no_migration(c, shm, size, 0x5b000, "MAP_SHARED memfd mapping");
-	file_check_pattern(memfd, 0, elems(size), 0x5b000 ^ 0xfff, 0, "memfd the GPU filled");
+	vt_file_check_pattern(memfd, 0, elems(size), 0x5b000 ^ 0xfff, 0, "memfd the GPU filled");
 
 	unmap(shm, size);
 	close(memfd);
@@ -881,7 +839,7 @@ static void test_migrate_mixed(void)
 		p[i] = range + i * pn;
 	fd = memfd_create("vsvm_svm_migrate", MFD_CLOEXEC);
 	igt_assert_f(fd >= 0, "memfd_create: %s\n", strerror(errno));
-	file_write_pattern(fd, 0, pn, seed[1], 1);
+	vt_file_write_pattern(fd, 0, pn, seed[1], 1);
 	file = mmap(p[1], part, RW, MAP_PRIVATE | MAP_FIXED, fd, 0);
 	igt_assert_f(file == p[1], "mmap of the file at %p: %s\n", p[1], strerror(errno));
 	vt_fill_pattern(p[0], pn, seed[0], 1);
@@ -897,7 +855,7 @@ static void test_migrate_mixed(void)
 	for (i = 0; i < 3; i++)
 		vt_check_pattern(p[i], pn, seed[i], 1, "part of the mixed range");
 	expect_cpu_access(c, &m, 2 * part, BLOCK, "CPU read of the mixed range");
-	file_check_pattern(fd, 0, pn, seed[1], 1, "file behind the private mapping");
+	vt_file_check_pattern(fd, 0, pn, seed[1], 1, "file behind the private mapping");
 
 	prefetch(c, range, size, LOC_SYSMEM);
 	if (c->coherent)
@@ -1134,7 +1092,7 @@ static void test_gup_on_device(void)
 	prctl(PR_SET_PTRACER, 0, 0, 0, 0);
 	expect_cpu_access(c, &m, half, BLOCK, "process_vm_readv() of the first half");
 
-	fd = tmp_file();
+	fd = vt_tmp_file();
 	igt_assert_eq(write(fd, buf + hn, half), (ssize_t)half);
 	expect_cpu_access(c, &m, half, BLOCK, "write() of the second half");
 	copy = malloc(half);

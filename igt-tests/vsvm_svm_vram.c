@@ -1246,54 +1246,12 @@ static void test_migrate_races(void)
 
 /* ---- file-backed ----------------------------------------------------------------------------- */
 
-static int tmp_file(void)
-{
-	char name[] = "/tmp/vsvm_svm_vram.XXXXXX";
-	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-	if (fd >= 0)
-		return fd;
-	fd = mkstemp(name);
-	igt_assert_f(fd >= 0, "mkstemp: %s\n", strerror(errno));
-	unlink(name);
-	return fd;
-}
-
 static int tmpfs_file(void)
 {
 	int fd = memfd_create("vsvm_svm_vram", MFD_CLOEXEC);
 
 	igt_assert_f(fd >= 0, "memfd_create: %s\n", strerror(errno));
 	return fd;
-}
-
-#define FILE_CHUNK_ELEMS 8192
-
-/* pwrite() seed + i * step for elements [first, first + n) of the file */
-static void file_write_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		vt_fill_pattern(chunk, k, seed + (first + done) * step, step);
-		igt_assert_eq(pwrite(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-	}
-}
-
-/* pread() elements [first, first + n) of the file: seed + i * step */
-static void file_check_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step,
-			       const char *what)
-{
-	static uint64_t chunk[FILE_CHUNK_ELEMS];
-	uint64_t done, k;
-
-	for (done = 0; done < n; done += k) {
-		k = n - done < FILE_CHUNK_ELEMS ? n - done : FILE_CHUNK_ELEMS;
-		igt_assert_eq(pread(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
-		vt_check_pattern(chunk, k, seed + (first + done) * step, step, what);
-	}
 }
 
 /*
@@ -1312,7 +1270,7 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 
 	snprintf(what, sizeof(what), "%s %s mapping", name, shared ? "MAP_SHARED" : "MAP_PRIVATE");
 	igt_assert_eq(ftruncate(fd, size), 0);
-	file_write_pattern(fd, 0, n, seed, 1);
+	vt_file_write_pattern(fd, 0, n, seed, 1);
 	map = mmap(NULL, size, RW, flags, fd, 0);
 	igt_assert_f(map != MAP_FAILED, "mmap of the %s: %s\n", what, strerror(errno));
 	set_attrs(c, map, size,
@@ -1330,8 +1288,8 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 	expect_moves(&s, (struct moves){ 0 }, what);
 
 	if (shared) {
-		file_check_pattern(fd, 0, half, value, 0, "file written by the GPU");
-		file_check_pattern(fd, half, half, seed, 1, "file written by the GPU");
+		vt_file_check_pattern(fd, 0, half, value, 0, "file written by the GPU");
+		vt_file_check_pattern(fd, half, half, seed, 1, "file written by the GPU");
 	} else {
 		/* copy-on-write by the CPU: anonymous pages of a file mapping stay too */
 		vt_fill_pattern(map + half, half, cow, 1);
@@ -1339,11 +1297,11 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 		gpu_check(c, map + half, half, cow, 1, what);
 		vt_check_pattern(map + half, half, cow, 1, what);
 		expect_moves(&s, (struct moves){ 0 }, what);
-		file_check_pattern(fd, 0, n, seed, 1, "file under a MAP_PRIVATE mapping");
+		vt_file_check_pattern(fd, 0, n, seed, 1, "file under a MAP_PRIVATE mapping");
 	}
 	unmap(map, size);
 	if (shared)
-		file_check_pattern(fd, 0, half, value, 0, "file after munmap");
+		vt_file_check_pattern(fd, 0, half, value, 0, "file after munmap");
 }
 
 static void test_file_backed(void)
@@ -1356,7 +1314,7 @@ static void test_file_backed(void)
 	file_mapping(&c, fd, MAP_SHARED, "tmpfs file");
 	file_mapping(&c, fd, MAP_PRIVATE, "tmpfs file");
 	close(fd);
-	fd = tmp_file();
+	fd = vt_tmp_file();
 	file_mapping(&c, fd, MAP_SHARED, "/tmp file");
 	file_mapping(&c, fd, MAP_PRIVATE, "/tmp file");
 	close(fd);

@@ -936,6 +936,48 @@ void vt_prefetch(int fd, const void *start, uint64_t size, uint32_t location)
 		     (unsigned long long)size, location, strerror(-ret));
 }
 
+/* ---- files ----------------------------------------------------------------------------------- */
+
+int vt_tmp_file(void)
+{
+	char name[] = "/tmp/vsvm_test.XXXXXX";
+	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		return fd;
+	fd = mkstemp(name);
+	igt_assert_f(fd >= 0, "mkstemp: %s\n", strerror(errno));
+	unlink(name);
+	return fd;
+}
+
+#define VT_FILE_CHUNK_ELEMS 8192
+
+void vt_file_write_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step)
+{
+	static uint64_t chunk[VT_FILE_CHUNK_ELEMS];
+	uint64_t done, k;
+
+	for (done = 0; done < n; done += k) {
+		k = n - done < VT_FILE_CHUNK_ELEMS ? n - done : VT_FILE_CHUNK_ELEMS;
+		vt_fill_pattern(chunk, k, seed + (first + done) * step, step);
+		igt_assert_eq(pwrite(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
+	}
+}
+
+void vt_file_check_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step,
+			   const char *what)
+{
+	static uint64_t chunk[VT_FILE_CHUNK_ELEMS];
+	uint64_t done, k;
+
+	for (done = 0; done < n; done += k) {
+		k = n - done < VT_FILE_CHUNK_ELEMS ? n - done : VT_FILE_CHUNK_ELEMS;
+		igt_assert_eq(pread(fd, chunk, k * 8, (first + done) * 8), (ssize_t)(k * 8));
+		vt_check_pattern(chunk, k, seed + (first + done) * step, step, what);
+	}
+}
+
 /* ---- module parameters and reloads ------------------------------------------------------- */
 
 bool vt_write_file(const char *path, const char *value)

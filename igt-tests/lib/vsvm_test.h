@@ -267,6 +267,13 @@ bool vt_svm_vram(int fd);
 bool vt_vram_coherent(int fd);
 /* igt_require() that the GPU can hold SVM pages in VRAM. */
 void vt_require_svm_vram(int fd);
+/* An unnamed temporary file under /tmp (a regular file, not tmpfs if /tmp is not), asserting. */
+int vt_tmp_file(void);
+/* pwrite() seed + i * step for elements [first, first + n) of the file @fd, asserting. */
+void vt_file_write_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step);
+/* pread() elements [first, first + n) of the file @fd and check they are seed + i * step. */
+void vt_file_check_pattern(int fd, uint64_t first, uint64_t n, uint64_t seed, uint64_t step,
+			   const char *what);
 /* DRM_IOCTL_VSVM_SVM_PREFETCH, synchronous, asserting success. */
 void vt_prefetch(int fd, const void *start, uint64_t size, uint32_t location);
 
