@@ -263,11 +263,10 @@ static bool vsvm_svm_fault_window(struct vsvm_svm *svm, unsigned int gpu,
 
 /*
  * Migrate the window of a fault as the attributes ask, then map it. The
- * window was computed from the VMA when the
- * fault was looked at; the CPU may have unmapped or protected part of it
- * since (the mmap lock is not held in between). When the window fails, the
- * faulting page alone decides: the fault is fatal only if that page cannot
- * be mapped.
+ * window was computed from the VMA when the fault was looked at; the CPU may
+ * have unmapped or protected part of it since (the mmap lock is not held in
+ * between). When the window fails, the faulting page alone decides: the
+ * fault is fatal only if that page cannot be mapped.
  */
 static int vsvm_svm_map_fault(struct vsvm_svm *svm, unsigned int gpu,
 			      const struct vsvm_hw_ih_entry *e, const struct vsvm_svm_attrs *attrs,
