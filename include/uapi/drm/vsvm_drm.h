@@ -116,11 +116,11 @@ struct drm_vsvm_query_device {
 	__u32 va_bits;
 	/** @reserved: in, must be 0 */
 	__u32 reserved;
-	/** @vram_used: out, bytes of VRAM allocated to buffer objects now */
+	/** @vram_used: out, bytes of VRAM allocated now (buffer objects and SVM pages) */
 	__u64 vram_used;
 	/** @gtt_used: out, bytes of system memory (GTT) held by buffer objects now */
 	__u64 gtt_used;
-	/** @evictions: out, buffer objects evicted from VRAM since load */
+	/** @evictions: out, buffer objects (not SVM pages) evicted from VRAM since load */
 	__u64 evictions;
 };
 
