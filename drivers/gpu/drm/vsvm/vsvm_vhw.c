@@ -21,6 +21,10 @@
  *   access is an ordinary (KASAN-instrumented) load, store or memcpy through
  *   that mapping, so an access to a page the driver freed is reported.
  *
+ * - Peer VRAM: every GPU registers itself in the link (@vsvm_vhw_link) at
+ *   its index when created and leaves it when destroyed; an entry or a
+ *   descriptor that names a peer reaches that GPU's VRAM through it.
+ *
  * The rest lives in its own files: page tables and TLBs (vsvm_vhw_mmu.c),
  * compute units and queues (vsvm_vhw_cu.c), the built-in kernels
  * (vsvm_vhw_kernels.c), the copy engine (vsvm_vhw_sdma.c) and the interrupt
@@ -44,7 +48,9 @@
  *   queue_destroy. No fence is signalled with a vsvm_vhw lock held.
  *
  * Locking: create and destroy are serialised by the driver with everything
- * else; @vram and @cfg are constant in between. The files below document
+ * else; @vram and @cfg are constant in between. The link is written under
+ * &vsvm_vhw_link_lock by create and destroy and read locklessly: the driver
+ * destroys a GPU only once nothing points to its VRAM. The files below document
  * their own locks; none of them is held while calling out of the hardware
  * (the irq callback, dma_fence_signal()).
  */
@@ -54,11 +60,16 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
 #include "vsvm_vhw.h"
 #include "vsvm_vhw_priv.h"
+
+/* The GPUs on the link, by index */
+static struct vsvm_hw *vsvm_vhw_link[VSVM_HW_MAX_PEERS];
+static DEFINE_MUTEX(vsvm_vhw_link_lock);
 
 /**
  * vsvm_vhw_vram_ptr() - kernel address of a VRAM range
@@ -74,6 +85,35 @@ void *vsvm_vhw_vram_ptr(struct vsvm_hw *hw, u64 offset, u64 len)
 	if (offset > hw->cfg.vram_size || len > hw->cfg.vram_size - offset)
 		return NULL;
 	return hw->vram + offset;
+}
+
+/**
+ * vsvm_vhw_peer() - a GPU on the link
+ * @index: its index
+ *
+ * Return: the GPU, or NULL if no GPU has that index.
+ */
+struct vsvm_hw *vsvm_vhw_peer(u32 index)
+{
+	if (index >= VSVM_HW_MAX_PEERS)
+		return NULL;
+	return READ_ONCE(vsvm_vhw_link[index]);
+}
+
+/**
+ * vsvm_vhw_peer_ptr() - kernel address of a range of a peer's VRAM
+ * @index: the peer's index on the link
+ * @offset: byte offset into its VRAM
+ * @len: bytes the caller accesses from there
+ *
+ * Return: the address, or NULL if there is no such peer or the range is
+ * not inside its VRAM.
+ */
+void *vsvm_vhw_peer_ptr(u32 index, u64 offset, u64 len)
+{
+	struct vsvm_hw *peer = vsvm_vhw_peer(index);
+
+	return peer ? vsvm_vhw_vram_ptr(peer, offset, len) : NULL;
 }
 
 /**
@@ -129,9 +169,33 @@ static void vsvm_vhw_vram_free(struct vsvm_hw *hw)
 		vfree(hw->vram);
 }
 
+/* Take the GPU's place on the link; -EBUSY if another GPU has its index */
+static int vsvm_vhw_link_join(struct vsvm_hw *hw)
+{
+	int ret = 0;
+
+	if (hw->cfg.index >= VSVM_HW_MAX_PEERS)
+		return -EINVAL;
+	mutex_lock(&vsvm_vhw_link_lock);
+	if (vsvm_vhw_link[hw->cfg.index])
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vsvm_vhw_link[hw->cfg.index], hw);
+	mutex_unlock(&vsvm_vhw_link_lock);
+	return ret;
+}
+
+static void vsvm_vhw_link_leave(struct vsvm_hw *hw)
+{
+	mutex_lock(&vsvm_vhw_link_lock);
+	WRITE_ONCE(vsvm_vhw_link[hw->cfg.index], NULL);
+	mutex_unlock(&vsvm_vhw_link_lock);
+}
+
 static void vsvm_vhw_destroy(struct vsvm_hw *hw)
 {
 	WARN_ON(!list_empty(&hw->queues));
+	vsvm_vhw_link_leave(hw);
 	vsvm_vhw_cus_fini(hw);
 	vsvm_vhw_sdma_fini(hw);
 	vsvm_vhw_ih_fini(hw);
@@ -168,8 +232,13 @@ static struct vsvm_hw *vsvm_vhw_create(const struct vsvm_hw_config *cfg)
 	ret = vsvm_vhw_cus_init(hw);
 	if (ret)
 		goto err_sdma;
+	ret = vsvm_vhw_link_join(hw);
+	if (ret)
+		goto err_cus;
 	return hw;
 
+err_cus:
+	vsvm_vhw_cus_fini(hw);
 err_sdma:
 	vsvm_vhw_sdma_fini(hw);
 err_ih:

@@ -29,7 +29,9 @@
  *   4 KiB leaves at level 0 and 2 MiB leaves at level 1). Entries use the
  *   VSVM_PTE_* format below: the address is a VRAM offset, or with
  *   %VSVM_PTE_SYSTEM a DMA address of system memory for
- *   &vsvm_hw_config.dev. The hardware sets %VSVM_PTE_ACCESSED and
+ *   &vsvm_hw_config.dev, or with %VSVM_PTE_PEER an offset into the VRAM of
+ *   the peer GPU whose index is in %VSVM_PTE_PEER_MASK. The hardware sets
+ *   %VSVM_PTE_ACCESSED and
  *   %VSVM_PTE_DIRTY itself. Each compute unit caches translations in its TLB;
  *   &vsvm_hw_ops.tlb_invalidate returns only when no compute unit can still
  *   use an old translation of the range, in-flight accesses included.
@@ -41,9 +43,14 @@
  *   &vsvm_hw_ops.queue_fail (the queue halts). A compute unit runs one wave
  *   at a time, so at most num_cus faults are outstanding per GPU and the ring
  *   cannot overflow.
- * - A copy engine that runs copy and fill descriptors between VRAM offsets
- *   and DMA addresses of system pages, in order, in chunks, and signals a
- *   fence per submission.
+ * - A copy engine that runs copy and fill descriptors between VRAM offsets,
+ *   offsets into a peer GPU's VRAM and DMA addresses of system pages, in
+ *   order, in chunks, and signals a fence per submission.
+ * - A link to its peers: every GPU created by the backend (indices 0 ..
+ *   %VSVM_HW_MAX_PEERS - 1) reaches the VRAM of the others, for page-table
+ *   entries and copies, atomics included (an XGMI-like hive). A peer must
+ *   not be destroyed while another GPU's entries or copies still point to
+ *   its VRAM.
  * - An interrupt ring: the hardware calls &vsvm_hw_config.irq after posting
  *   entries; the driver pops them with &vsvm_hw_ops.ih_pop.
  *
@@ -74,7 +81,13 @@ struct vsvm_hw_queue;
 #define VSVM_PTE_DIRTY		BIT_ULL(6)
 #define VSVM_PTE_HUGE		BIT_ULL(7)
 #define VSVM_PTE_EXEC		BIT_ULL(8)
+#define VSVM_PTE_PEER		BIT_ULL(9)
 #define VSVM_PTE_ADDR_MASK	GENMASK_ULL(51, 12)
+#define VSVM_PTE_PEER_MASK	GENMASK_ULL(54, 52)
+#define VSVM_PTE_PEER_SHIFT	52
+
+/* GPUs on one link: peer indices fit in %VSVM_PTE_PEER_MASK */
+#define VSVM_HW_MAX_PEERS	8
 
 #define VSVM_HW_PAGE_SHIFT	12
 #define VSVM_HW_HUGE_SHIFT	21
@@ -136,6 +149,8 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
 #define VSVM_HW_COPY_SRC_SYSTEM	BIT(0)
 #define VSVM_HW_COPY_DST_SYSTEM	BIT(1)
 #define VSVM_HW_COPY_FILL	BIT(2)
+#define VSVM_HW_COPY_SRC_PEER	BIT(3)
+#define VSVM_HW_COPY_DST_PEER	BIT(4)
 
 /* vsvm_hw_ih_entry.type */
 #define VSVM_HW_IH_FAULT	1
@@ -220,18 +235,22 @@ struct vsvm_hw_dispatch {
 /**
  * struct vsvm_hw_copy_desc - one copy-engine descriptor
  * @src: source VRAM offset, or DMA address with %VSVM_HW_COPY_SRC_SYSTEM,
- *	or with %VSVM_HW_COPY_FILL the 64-bit value to fill with
+ *	or offset into @peer's VRAM with %VSVM_HW_COPY_SRC_PEER, or with
+ *	%VSVM_HW_COPY_FILL the 64-bit value to fill with
  * @dst: destination VRAM offset, or DMA address with
- *	%VSVM_HW_COPY_DST_SYSTEM
+ *	%VSVM_HW_COPY_DST_SYSTEM, or offset into @peer's VRAM with
+ *	%VSVM_HW_COPY_DST_PEER
  * @size: bytes, a multiple of 8; a system address range must not cross
  *	from one DMA mapping into another
- * @flags: VSVM_HW_COPY_*
+ * @flags: VSVM_HW_COPY_*; at most one side is a peer's VRAM
+ * @peer: index of the peer GPU of a PEER side
  */
 struct vsvm_hw_copy_desc {
 	u64 src;
 	u64 dst;
 	u64 size;
 	u32 flags;
+	u32 peer;
 };
 
 /**

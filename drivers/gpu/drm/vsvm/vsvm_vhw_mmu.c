@@ -58,6 +58,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/bitfield.h>
 #include <linux/err.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
@@ -547,6 +548,8 @@ static void *vsvm_vhw_pte_ptr(struct vsvm_hw *hw, const struct vsvm_vhw_tlb_entr
 
 	if (e->pte & VSVM_PTE_SYSTEM)
 		return vsvm_vhw_sys_ptr(hw, addr);
+	if (e->pte & VSVM_PTE_PEER)
+		return vsvm_vhw_peer_ptr(FIELD_GET(VSVM_PTE_PEER_MASK, e->pte), addr, len);
 	return vsvm_vhw_vram_ptr(hw, addr, len);
 }
 

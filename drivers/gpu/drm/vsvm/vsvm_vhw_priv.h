@@ -278,6 +278,8 @@ struct vsvm_hw {
 /* vsvm_vhw.c: the memory behind addresses */
 void *vsvm_vhw_vram_ptr(struct vsvm_hw *hw, u64 offset, u64 len);
 void *vsvm_vhw_sys_ptr(struct vsvm_hw *hw, u64 dma_addr);
+struct vsvm_hw *vsvm_vhw_peer(u32 index);
+void *vsvm_vhw_peer_ptr(u32 index, u64 offset, u64 len);
 
 /* vsvm_vhw_mmu.c: page tables, TLBs, translated accesses */
 struct vsvm_hw_vm *vsvm_vhw_vm_create(struct vsvm_hw *hw, u32 vmid);

@@ -9,20 +9,23 @@
  * The copy engine (SDMA) of the emulated GPU: one kthread per GPU runs the
  * submissions of &vsvm_hw_ops.copy in order. A submission is an array of
  * descriptors (&struct vsvm_hw_copy_desc) and a fence. Each descriptor
- * copies or fills between VRAM offsets and DMA addresses of system memory,
+ * copies or fills between VRAM offsets, offsets into a peer GPU's VRAM (over
+ * the link, vsvm_vhw_peer()) and DMA addresses of system memory,
  * in chunks of %VSVM_VHW_SDMA_CHUNK bytes with cond_resched() between
  * chunks; a system address is turned into a kernel address page by page, so
  * a descriptor may span any number of system pages of one DMA mapping. A
  * fill writes the 64-bit value (its destination must be 8-byte aligned). The
  * source and destination of a copy must not overlap.
  *
- * A descriptor is checked before it runs: unknown flags, a size that is not
- * a multiple of 8, a VRAM range outside VRAM, a system range that wraps, or
- * a misaligned fill fail the submission with -EINVAL, and its remaining
- * descriptors are skipped. A system address that leads to no memory the
- * kernel maps is a driver bug: it is warned about and fails the submission
- * with -EINVAL too. The fence is then signalled, with the error if any, and
- * its reference dropped. Bytes copied or filled are counted.
+ * A descriptor is checked before it runs: unknown flags, a side that is
+ * both system and peer memory, two peer sides, a size that is not a
+ * multiple of 8, a VRAM range outside VRAM (or a peer that is not on the
+ * link), a system range that wraps, or a misaligned fill fail the
+ * submission with -EINVAL, and its remaining descriptors are skipped. A
+ * system address that leads to no memory the kernel maps is a driver bug:
+ * it is warned about and fails the submission with -EINVAL too. The fence
+ * is then signalled, with the error if any, and its reference dropped.
+ * Bytes copied or filled are counted.
  *
  * Locking: &vsvm_vhw_sdma.lock (spinlock, irq-safe) protects the list of
  * submissions, between vsvm_vhw_copy() (any context) and the kthread. The
@@ -30,6 +33,7 @@
  */
 
 #include <linux/dma-fence.h>
+#include <linux/bitops.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
@@ -44,7 +48,8 @@
 
 #define VSVM_VHW_SDMA_CHUNK	SZ_64K
 #define VSVM_VHW_COPY_FLAGS	(VSVM_HW_COPY_SRC_SYSTEM | VSVM_HW_COPY_DST_SYSTEM | \
-				 VSVM_HW_COPY_FILL)
+				 VSVM_HW_COPY_FILL | VSVM_HW_COPY_SRC_PEER | \
+				 VSVM_HW_COPY_DST_PEER)
 
 /**
  * struct vsvm_vhw_copy_job - one submission to the copy engine
@@ -92,25 +97,43 @@ int vsvm_vhw_copy(struct vsvm_hw *hw, const struct vsvm_hw_copy_desc *descs,
 	return 0;
 }
 
-static bool vsvm_vhw_sdma_range_ok(struct vsvm_hw *hw, u64 addr, u64 size, bool system)
+/*
+ * The memory behind one side of a descriptor: system memory, or the VRAM
+ * of @hw or of the peer the descriptor names (NULL if there is none)
+ */
+static struct vsvm_hw *vsvm_vhw_side_vram(struct vsvm_hw *hw, const struct vsvm_hw_copy_desc *d,
+					  u32 peer_flag)
+{
+	return d->flags & peer_flag ? vsvm_vhw_peer(d->peer) : hw;
+}
+
+static bool vsvm_vhw_sdma_range_ok(struct vsvm_hw *vram, u64 addr, u64 size, bool system)
 {
 	if (system)
 		return addr + size >= addr;
-	return addr <= hw->cfg.vram_size && size <= hw->cfg.vram_size - addr;
+	return vram && addr <= vram->cfg.vram_size && size <= vram->cfg.vram_size - addr;
 }
 
 static int vsvm_vhw_desc_check(struct vsvm_hw *hw, const struct vsvm_hw_copy_desc *d)
 {
 	bool fill = d->flags & VSVM_HW_COPY_FILL;
+	u32 src_kind = d->flags & (VSVM_HW_COPY_SRC_SYSTEM | VSVM_HW_COPY_SRC_PEER);
+	u32 dst_kind = d->flags & (VSVM_HW_COPY_DST_SYSTEM | VSVM_HW_COPY_DST_PEER);
 
 	if ((d->flags & ~VSVM_VHW_COPY_FLAGS) || !IS_ALIGNED(d->size, sizeof(u64)))
 		return -EINVAL;
-	if (fill && ((d->flags & VSVM_HW_COPY_SRC_SYSTEM) || !IS_ALIGNED(d->dst, sizeof(u64))))
+	/* At most one peer side, and a side is system memory or VRAM */
+	if (hweight32(src_kind) > 1 || hweight32(dst_kind) > 1 ||
+	    ((d->flags & VSVM_HW_COPY_SRC_PEER) && (d->flags & VSVM_HW_COPY_DST_PEER)))
 		return -EINVAL;
-	if (!fill && !vsvm_vhw_sdma_range_ok(hw, d->src, d->size,
+	if (fill && (src_kind || !IS_ALIGNED(d->dst, sizeof(u64))))
+		return -EINVAL;
+	if (!fill && !vsvm_vhw_sdma_range_ok(vsvm_vhw_side_vram(hw, d, VSVM_HW_COPY_SRC_PEER),
+					     d->src, d->size,
 					     d->flags & VSVM_HW_COPY_SRC_SYSTEM))
 		return -EINVAL;
-	if (!vsvm_vhw_sdma_range_ok(hw, d->dst, d->size, d->flags & VSVM_HW_COPY_DST_SYSTEM))
+	if (!vsvm_vhw_sdma_range_ok(vsvm_vhw_side_vram(hw, d, VSVM_HW_COPY_DST_PEER), d->dst,
+				    d->size, d->flags & VSVM_HW_COPY_DST_SYSTEM))
 		return -EINVAL;
 	return 0;
 }
@@ -121,13 +144,14 @@ static u64 vsvm_vhw_sdma_piece(u64 addr, u64 len, bool system)
 	return system ? min(len, SZ_4K - (addr & (SZ_4K - 1))) : len;
 }
 
-/* Kernel address of @addr (a DMA address if @system, else a checked VRAM offset) */
-static void *vsvm_vhw_sdma_ptr(struct vsvm_hw *hw, u64 addr, u64 len, bool system)
+/* Kernel address of @addr (a DMA address if @system, else a checked offset into @vram) */
+static void *vsvm_vhw_sdma_ptr(struct vsvm_hw *hw, struct vsvm_hw *vram, u64 addr, u64 len,
+			       bool system)
 {
 	void *ptr;
 
 	if (!system)
-		return vsvm_vhw_vram_ptr(hw, addr, len);
+		return vsvm_vhw_vram_ptr(vram, addr, len);
 	ptr = vsvm_vhw_sys_ptr(hw, addr);
 	WARN_ONCE(!ptr, "copy engine: DMA address %#llx leads to no memory\n", addr);
 	return ptr;
@@ -145,6 +169,8 @@ static void vsvm_vhw_sdma_fill(u64 *dst, u64 value, u64 len)
 static int vsvm_vhw_desc_chunk(struct vsvm_hw *hw, const struct vsvm_hw_copy_desc *d,
 			       u64 off, u64 len)
 {
+	struct vsvm_hw *src_vram = vsvm_vhw_side_vram(hw, d, VSVM_HW_COPY_SRC_PEER);
+	struct vsvm_hw *dst_vram = vsvm_vhw_side_vram(hw, d, VSVM_HW_COPY_DST_PEER);
 	bool fill = d->flags & VSVM_HW_COPY_FILL;
 	bool src_sys = d->flags & VSVM_HW_COPY_SRC_SYSTEM;
 	bool dst_sys = d->flags & VSVM_HW_COPY_DST_SYSTEM;
@@ -155,9 +181,9 @@ static int vsvm_vhw_desc_chunk(struct vsvm_hw *hw, const struct vsvm_hw_copy_des
 		piece = vsvm_vhw_sdma_piece(d->dst + off, len, dst_sys);
 		if (!fill)
 			piece = vsvm_vhw_sdma_piece(d->src + off, piece, src_sys);
-		dst = vsvm_vhw_sdma_ptr(hw, d->dst + off, piece, dst_sys);
+		dst = vsvm_vhw_sdma_ptr(hw, dst_vram, d->dst + off, piece, dst_sys);
 		if (!fill)
-			src = vsvm_vhw_sdma_ptr(hw, d->src + off, piece, src_sys);
+			src = vsvm_vhw_sdma_ptr(hw, src_vram, d->src + off, piece, src_sys);
 		if (!dst || (!fill && !src))
 			return -EINVAL;
 		if (fill)
