@@ -28,7 +28,7 @@ extern "C" {
 
 /* Incompatible uAPI changes bump the major version, compatible additions the minor */
 #define VSVM_UAPI_VERSION_MAJOR		1
-#define VSVM_UAPI_VERSION_MINOR		3
+#define VSVM_UAPI_VERSION_MINOR		4
 
 #define DRM_VSVM_QUERY_DEVICE		0x00
 #define DRM_VSVM_GEM_CREATE		0x01
@@ -43,6 +43,8 @@ extern "C" {
 #define DRM_VSVM_SVM_GET_ATTR		0x0a
 #define DRM_VSVM_SVM_RETRY		0x0b
 #define DRM_VSVM_SVM_PREFETCH		0x0c
+#define DRM_VSVM_EVENTS_OPEN		0x0d
+#define DRM_VSVM_SVM_COUNTERS		0x0e
 
 #define DRM_IOCTL_VSVM_QUERY_DEVICE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_QUERY_DEVICE, struct drm_vsvm_query_device)
@@ -70,6 +72,10 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_RETRY, struct drm_vsvm_svm_retry)
 #define DRM_IOCTL_VSVM_SVM_PREFETCH \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_PREFETCH, struct drm_vsvm_svm_prefetch)
+#define DRM_IOCTL_VSVM_EVENTS_OPEN \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EVENTS_OPEN, struct drm_vsvm_events_open)
+#define DRM_IOCTL_VSVM_SVM_COUNTERS \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_COUNTERS, struct drm_vsvm_svm_counters)
 
 /* Page sizes the GPU page table can map (bits of drm_vsvm_query_device.page_sizes) */
 #define VSVM_PAGE_SIZE_4K		0x1000ULL
@@ -402,7 +408,9 @@ struct drm_vsvm_queue_status {
  *
  * - PREFERRED_LOC: gpu_id or VSVM_SVM_LOCATION_SYSMEM or _UNDEFINED; where
  *   the data should live: a GPU fault moves the pages around it to the
- *   preferred location when that is system memory or the faulting GPU.
+ *   preferred location when that is system memory or the faulting GPU, or
+ *   another GPU when the faulting GPU has ACCESS (the faulting GPU then
+ *   maps the pages in the other GPU's VRAM remotely).
  * - PREFETCH_LOC: gpu_id or SYSMEM; prefetches the range to that location
  *   now, as DRM_IOCTL_VSVM_SVM_PREFETCH does, and maps it on that GPU.
  * - ACCESS, ACCESS_IN_PLACE, NO_ACCESS: value is a gpu_id; whether and how
@@ -412,9 +420,14 @@ struct drm_vsvm_queue_status {
  *   they are. NO_ACCESS unmaps the range from that GPU at once; its later
  *   accesses fault fatally.
  *
- * Placement: a range may hold system pages and VRAM pages at once (busy,
- * pinned or file-backed pages stay in system memory: only anonymous private
- * memory migrates). A GPU read fault on a GPU_READ_MOSTLY range never
+ * Multiple GPUs: every vsvm GPU reaches the others' VRAM over a peer link,
+ * atomics included. A GPU maps pages in another GPU's VRAM in place (peer
+ * access) unless the attributes move them; moves between GPUs (faults,
+ * prefetches) copy VRAM to VRAM directly, never through system memory.
+ *
+ * Placement: a range may hold system pages and VRAM pages of several GPUs
+ * at once (busy, pinned or file-backed pages stay in system memory: only
+ * anonymous private memory migrates). A GPU read fault on a GPU_READ_MOSTLY range never
  * migrates. A CPU access to a page in VRAM (device-private VRAM) migrates
  * the granularity block around it back to system memory. SVM pages in VRAM
  * are evictable: when VRAM runs out (buffer objects or other SVM data need
@@ -423,11 +436,14 @@ struct drm_vsvm_queue_status {
  * - GRANULARITY: log2 of the pages the driver handles around a GPU fault
  *   (0 = 4 KiB .. VSVM_SVM_GRANULARITY_MAX).
  *
- * Flags: COHERENT: the GPU may do atomics on system memory of the range
- * (without it an atomic to the range faults fatally); GPU_RO: the GPU maps
- * the range read-only (writes fault fatally); GPU_EXEC: the GPU may fetch
- * code from the range (VSVM_KERNEL_PROGRAM; without it the fetch faults
- * fatally); GPU_READ_MOSTLY: GPU reads map pages read-only (a later
+ * Flags: COHERENT: the link does the GPU's atomics on system memory of the
+ * range; without it a GPU atomic to a system page takes that page for
+ * device-exclusive access (the CPU's next touch of the page takes it back
+ * and the GPU faults again on its next atomic), so atomics of GPUs and CPU
+ * on the same memory stay exact either way; atomics on VRAM need neither;
+ * GPU_RO: the GPU maps the range read-only (writes fault fatally);
+ * GPU_EXEC: the GPU may fetch code from the range (VSVM_KERNEL_PROGRAM;
+ * without it the fetch faults fatally); GPU_READ_MOSTLY: GPU reads map pages read-only (a later
  * GPU write upgrades them with another fault), without it a read maps a
  * writable CPU mapping writable at once; GPU_ALWAYS_MAPPED: the range stays
  * mapped on every GPU with access: it is mapped when the attribute is set,
@@ -566,6 +582,205 @@ struct drm_vsvm_svm_prefetch {
 	__u32 out_syncobj;
 	/** @pad: in, must be 0 */
 	__u32 pad;
+};
+
+/**
+ * DOC: events and counters
+ *
+ * DRM_IOCTL_VSVM_EVENTS_OPEN returns a new file descriptor that streams what
+ * the SVM memory manager does, on every vsvm GPU, as fixed-size records
+ * (&struct drm_vsvm_event, 64 bytes). read() returns whole records only (a
+ * buffer smaller than one record fails with -EINVAL), blocks until at least
+ * one is queued unless the descriptor is non-blocking (-EAGAIN), and poll()
+ * reports POLLIN while records are queued. Each descriptor has its own ring
+ * of @capacity records; a record that finds the ring full is dropped and
+ * counted, and the reader receives one VSVM_EVENT_DROPPED record (@count:
+ * records dropped) before the next record that fits. The descriptor's
+ * fdinfo shows the total dropped so far ("dropped:").
+ *
+ * Records are emitted, in the order things happen, for:
+ *
+ * - VSVM_EVENT_FAULT_START / _END: an SVM GPU fault being serviced (not the
+ *   faults dropped as duplicates): @gpu_id, @addr (the faulting address),
+ *   @access (VSVM_ACCESS_* bits); _END adds @result (VSVM_FAULT_*).
+ * - VSVM_EVENT_MIGRATE_START / _END: a migration of one piece (at most
+ *   2 MiB, one source location) of [@addr, @addr + @size) from @from to @to
+ *   (gpu_id or VSVM_SVM_LOCATION_SYSMEM), with @trigger
+ *   (VSVM_MIGRATE_TRIGGER_*); @count is the pages collected (START) and the
+ *   pages that moved (END); @gpu_id is the GPU whose copy engine moved them.
+ * - VSVM_EVENT_EVICTION: TTM evicted a VRAM buffer of SVM pages of the
+ *   process from @gpu_id (its pages follow as migrations with trigger
+ *   EVICTION); @count is its size in pages.
+ * - VSVM_EVENT_GPU_UNMAP: [@addr, @addr + @size) was unmapped from @gpu_id,
+ *   @trigger VSVM_UNMAP_TRIGGER_*.
+ * - VSVM_EVENT_QUEUE_SUSPEND / _RESUME: the process's queues on @gpu_id were
+ *   suspended for an invalidation of memory they must keep mapped, and
+ *   resumed once it was mapped again (@trigger VSVM_QUEUE_TRIGGER_*).
+ *
+ * @pid selects the process: 0 (or the caller's own process id) for the
+ * caller's process; another process id, or VSVM_EVENTS_ALL_PROCESSES, needs
+ * CAP_SYS_ADMIN (-EPERM otherwise).
+ *
+ * DRM_IOCTL_VSVM_SVM_COUNTERS reads the counters of a process on the GPU of
+ * the file; they are the same as in the debugfs file vsvm_svm.
+ */
+
+/* drm_vsvm_event.kind */
+#define VSVM_EVENT_FAULT_START		1
+#define VSVM_EVENT_FAULT_END		2
+#define VSVM_EVENT_MIGRATE_START	3
+#define VSVM_EVENT_MIGRATE_END		4
+#define VSVM_EVENT_EVICTION		5
+#define VSVM_EVENT_GPU_UNMAP		6
+#define VSVM_EVENT_QUEUE_SUSPEND	7
+#define VSVM_EVENT_QUEUE_RESUME		8
+#define VSVM_EVENT_DROPPED		9
+#define VSVM_EVENT_KIND_MAX		9
+/* drm_vsvm_events_open.mask bit of an event kind (DROPPED is always delivered) */
+#define VSVM_EVENT_MASK(kind)		(1ULL << (kind))
+#define VSVM_EVENT_MASK_ALL		(((1ULL << (VSVM_EVENT_KIND_MAX + 1)) - 1) & ~1ULL)
+
+/* drm_vsvm_event.result of FAULT_END */
+#define VSVM_FAULT_MAPPED		1	/* mapped where the pages were */
+#define VSVM_FAULT_MIGRATED		2	/* pages moved, then mapped */
+#define VSVM_FAULT_RETRY		3	/* not mapped yet: the wave faults again */
+#define VSVM_FAULT_FATAL		4	/* the queue was stopped */
+
+/* drm_vsvm_event.trigger of MIGRATE_START / _END */
+#define VSVM_MIGRATE_TRIGGER_PREFETCH	1	/* prefetch ioctl or PREFETCH_LOC */
+#define VSVM_MIGRATE_TRIGGER_GPU_FAULT	2
+#define VSVM_MIGRATE_TRIGGER_CPU_FAULT	3
+#define VSVM_MIGRATE_TRIGGER_EVICTION	4
+
+/* drm_vsvm_event.trigger of GPU_UNMAP */
+#define VSVM_UNMAP_TRIGGER_CPU_UNMAP	1	/* munmap, mremap, process exit */
+#define VSVM_UNMAP_TRIGGER_MIGRATION	2	/* the pages are migrating */
+#define VSVM_UNMAP_TRIGGER_CPU_CHANGE	3	/* other CPU page-table change */
+#define VSVM_UNMAP_TRIGGER_ADVICE	4	/* attributes, NO_ACCESS, a binding */
+
+/* drm_vsvm_event.trigger of QUEUE_SUSPEND / _RESUME */
+#define VSVM_QUEUE_TRIGGER_INVALIDATION	1
+
+/**
+ * struct drm_vsvm_event - one record read from an events file descriptor
+ *
+ * Fields a kind does not use are zero.
+ */
+struct drm_vsvm_event {
+	/** @timestamp_ns: CLOCK_MONOTONIC time of the event, in ns */
+	__u64 timestamp_ns;
+	/** @kind: VSVM_EVENT_* */
+	__u32 kind;
+	/** @pid: process id (thread-group id) of the process concerned */
+	__u32 pid;
+	/** @gpu_id: the GPU concerned, or 0 */
+	__u32 gpu_id;
+	/** @access: FAULT_*: VSVM_ACCESS_* bits of the faulting access */
+	__u32 access;
+	/** @addr: faulting address, or first byte of the range */
+	__u64 addr;
+	/** @size: bytes of the range (MIGRATE_*, GPU_UNMAP) */
+	__u64 size;
+	/** @count: pages (MIGRATE_*, EVICTION) or records dropped (DROPPED) */
+	__u64 count;
+	/** @from: MIGRATE_*: source location, a gpu_id or VSVM_SVM_LOCATION_SYSMEM */
+	__u32 from;
+	/** @to: MIGRATE_*: destination location */
+	__u32 to;
+	/** @trigger: VSVM_MIGRATE_TRIGGER_*, VSVM_UNMAP_TRIGGER_*, VSVM_QUEUE_TRIGGER_* */
+	__u32 trigger;
+	/** @result: FAULT_END: VSVM_FAULT_* */
+	__u32 result;
+};
+
+/* drm_vsvm_events_open.pid: every process (CAP_SYS_ADMIN) */
+#define VSVM_EVENTS_ALL_PROCESSES	0xffffffffU
+/* drm_vsvm_events_open.flags */
+#define VSVM_EVENTS_NONBLOCK		0x1U	/* O_NONBLOCK */
+#define VSVM_EVENTS_CLOEXEC		0x2U	/* O_CLOEXEC */
+/* drm_vsvm_events_open.capacity: default and largest ring, in records */
+#define VSVM_EVENTS_DEFAULT_CAPACITY	4096U
+#define VSVM_EVENTS_MAX_CAPACITY	65536U
+
+/**
+ * struct drm_vsvm_events_open - open an events file descriptor
+ *
+ * Errors: -EINVAL for a zero mask or unknown mask bits, unknown flags, a
+ * capacity above VSVM_EVENTS_MAX_CAPACITY; -EPERM for
+ * another process (or all) without CAP_SYS_ADMIN; -ESRCH for a process id
+ * that does not exist; -EMFILE, -ENOMEM.
+ */
+struct drm_vsvm_events_open {
+	/** @mask: in, VSVM_EVENT_MASK() bits of the kinds to receive */
+	__u64 mask;
+	/** @pid: in, 0 for the caller's process, a process id, or VSVM_EVENTS_ALL_PROCESSES */
+	__u32 pid;
+	/** @flags: in, VSVM_EVENTS_* */
+	__u32 flags;
+	/** @capacity: in, records the ring holds, 0 for VSVM_EVENTS_DEFAULT_CAPACITY */
+	__u32 capacity;
+	/** @fd: out, the new file descriptor */
+	__s32 fd;
+};
+
+/* drm_vsvm_svm_counters.flags: the process with the next higher process id */
+#define VSVM_COUNTERS_NEXT		0x1U
+
+/**
+ * struct drm_vsvm_svm_counters - per-process SVM counters on one GPU
+ *
+ * The counters of process @pid on the GPU of the file: monotonic since the
+ * process's SVM context was created (it lives while the process has a vsvm
+ * file open), except @vram_pages. With VSVM_COUNTERS_NEXT the kernel picks
+ * the SVM process with the smallest process id above @pid, for listing
+ * every process (start at 0).
+ *
+ * Errors: -EINVAL for unknown flags or non-zero pad; -EPERM for another
+ * process (or VSVM_COUNTERS_NEXT) without CAP_SYS_ADMIN; -ESRCH if the
+ * process (or, with VSVM_COUNTERS_NEXT, any further one) has no SVM
+ * context.
+ */
+struct drm_vsvm_svm_counters {
+	/** @pid: in, 0 for the caller's process, or a process id; out, the process id */
+	__u32 pid;
+	/** @flags: in, VSVM_COUNTERS_* */
+	__u32 flags;
+	/** @gpu_id: out, the GPU of the file */
+	__u32 gpu_id;
+	/** @pad: in, must be 0 */
+	__u32 pad;
+	/** @faults: GPU faults serviced (duplicates not included) */
+	__u64 faults;
+	/** @batches: fault batches serviced */
+	__u64 batches;
+	/** @duplicates: duplicate faults dropped */
+	__u64 duplicates;
+	/** @fatal: faults that stopped a queue */
+	__u64 fatal;
+	/** @pages_mapped: pages mapped on the GPU */
+	__u64 pages_mapped;
+	/** @pages_unmapped: pages unmapped from the GPU */
+	__u64 pages_unmapped;
+	/** @invalidations: CPU page-table changes that unmapped pages from the GPU */
+	__u64 invalidations;
+	/** @queue_evictions: times the queues were suspended for an invalidation */
+	__u64 queue_evictions;
+	/** @restores: times evicted ranges were mapped again */
+	__u64 restores;
+	/** @pages_in: pages migrated into the GPU's VRAM */
+	__u64 pages_in;
+	/** @pages_out: pages migrated out of the GPU's VRAM */
+	__u64 pages_out;
+	/** @cpu_faults: CPU faults that migrated pages out of the GPU's VRAM */
+	__u64 cpu_faults;
+	/** @vram_evictions: VRAM buffers of the process evicted from the GPU */
+	__u64 vram_evictions;
+	/** @bytes_copied: bytes the GPU's copy engine moved for migrations */
+	__u64 bytes_copied;
+	/** @vram_pages: pages of the process in the GPU's VRAM now */
+	__u64 vram_pages;
+	/** @exclusive: pages taken for device-exclusive access (GPU atomics) */
+	__u64 exclusive;
 };
 
 #if defined(__cplusplus)

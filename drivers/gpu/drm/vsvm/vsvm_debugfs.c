@@ -16,8 +16,10 @@
  * - ``vsvm_queues``: every queue of the GPU with its state;
  * - ``vsvm_svm``: every process using SVM on the GPU, with its per-GPU
  *   counters (faults, batches, duplicates, fatal faults, pages mapped and
- *   unmapped, invalidations, evictions, restores) and the ranges and pages
- *   mirrored now, as "PID.counter: value" lines.
+ *   unmapped, invalidations, evictions, restores, pages taken for
+ *   device-exclusive access, and the migration counters) and the ranges and
+ *   pages mirrored now, as "PID.counter: value" lines (the same counters as
+ *   DRM_IOCTL_VSVM_SVM_COUNTERS).
  *
  * Locking: the files read counters without locks (each value is read
  * atomically, the set is not a snapshot) and walk the queue xarray under its

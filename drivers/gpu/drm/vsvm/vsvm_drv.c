@@ -46,6 +46,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_queue.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
@@ -166,6 +167,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_GET_ATTR, vsvm_ioctl_svm_get_attr, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_RETRY, vsvm_ioctl_svm_retry, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_SVM_PREFETCH, vsvm_ioctl_svm_prefetch, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_EVENTS_OPEN, vsvm_ioctl_events_open, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_COUNTERS, vsvm_ioctl_svm_counters, DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)

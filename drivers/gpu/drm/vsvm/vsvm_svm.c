@@ -27,7 +27,7 @@
  *
  * The order, checked by lockdep::
  *
- *   vsvm_svm_list_lock (global: the list of contexts, for debugfs)
+ *   vsvm_svm_list_lock (global: the list of contexts, for debugfs and counters)
  *     &vsvm_svm.lock
  *       mmap_lock
  *         (page locks of pages being migrated)
@@ -72,6 +72,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
 
@@ -108,6 +109,7 @@ static struct mmu_notifier *vsvm_svm_alloc_notifier(struct mm_struct *mm)
 	}
 	svm->mm = mm;
 	svm->pid = task_tgid_nr(current);
+	svm->vram_stats->pid = svm->pid;
 	get_task_comm(svm->comm, current);
 	INIT_LIST_HEAD(&svm->link);
 	mutex_init(&svm->lock);
@@ -405,37 +407,69 @@ int vsvm_svm_bind_check(struct vsvm_vm *vm, u64 start, u64 last)
 	return 0;
 }
 
+/* Whether @vm has a queue; under the notifier lock, which orders before queues_lock */
+static bool vsvm_svm_vm_has_queues(struct vsvm_vm *vm)
+{
+	bool busy;
+
+	mutex_lock(&vm->queues_lock);
+	busy = !list_empty(&vm->queues);
+	mutex_unlock(&vm->queues_lock);
+	return busy;
+}
+
 /**
  * vsvm_svm_suspend_queues() - suspend every queue of the process
  * @svm: the context; the caller holds &vsvm_svm.notifier_lock
  *
  * Used when an invalidation unmaps memory that must stay mapped (no-retry
- * mode, GPU_ALWAYS_MAPPED); vsvm_svm_resume_queues() undoes it.
+ * mode, GPU_ALWAYS_MAPPED); vsvm_svm_resume_queues() undoes it. Emits a
+ * QUEUE_SUSPEND event per GPU on which the process has queues.
  */
 void vsvm_svm_suspend_queues(struct vsvm_svm *svm)
 {
 	struct vsvm_vm *vm;
 	unsigned int i;
+	u32 gpu_id;
+	bool busy;
 
 	lockdep_assert_held(&svm->notifier_lock);
-	for (i = 0; i < VSVM_MAX_GPUS; i++)
-		list_for_each_entry(vm, &svm->gpus[i].vms, svm_link)
+	for (i = 0; i < VSVM_MAX_GPUS; i++) {
+		busy = false;
+		list_for_each_entry(vm, &svm->gpus[i].vms, svm_link) {
 			vsvm_vm_svm_suspend(vm);
+			busy |= vsvm_svm_vm_has_queues(vm);
+			gpu_id = vm->vdev->gpu_id;
+		}
+		if (busy)
+			vsvm_event_queue_suspend(svm->pid, gpu_id, VSVM_QUEUE_TRIGGER_INVALIDATION);
+	}
 }
 
 /**
  * vsvm_svm_resume_queues() - resume the queues vsvm_svm_suspend_queues() stopped
  * @svm: the context; the caller holds &vsvm_svm.notifier_lock
+ *
+ * Emits a QUEUE_RESUME event per GPU on which the process has queues.
  */
 void vsvm_svm_resume_queues(struct vsvm_svm *svm)
 {
 	struct vsvm_vm *vm;
 	unsigned int i;
+	u32 gpu_id;
+	bool busy;
 
 	lockdep_assert_held(&svm->notifier_lock);
-	for (i = 0; i < VSVM_MAX_GPUS; i++)
-		list_for_each_entry(vm, &svm->gpus[i].vms, svm_link)
+	for (i = 0; i < VSVM_MAX_GPUS; i++) {
+		busy = false;
+		list_for_each_entry(vm, &svm->gpus[i].vms, svm_link) {
 			vsvm_vm_svm_resume(vm);
+			busy |= vsvm_svm_vm_has_queues(vm);
+			gpu_id = vm->vdev->gpu_id;
+		}
+		if (busy)
+			vsvm_event_queue_resume(svm->pid, gpu_id, VSVM_QUEUE_TRIGGER_INVALIDATION);
+	}
 }
 
 /* Whether any VM of the process has a queue */
@@ -572,6 +606,7 @@ static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsign
 		   atomic64_read(&st->pages_unmapped));
 	seq_printf(m, "%d.evictions: %lld\n", svm->pid, atomic64_read(&st->evictions));
 	seq_printf(m, "%d.restores: %lld\n", svm->pid, atomic64_read(&st->restores));
+	seq_printf(m, "%d.exclusive: %lld\n", svm->pid, atomic64_read(&st->exclusive));
 	seq_printf(m, "%d.ranges: %llu\n", svm->pid, ranges);
 	seq_printf(m, "%d.pages: %llu\n", svm->pid, pages);
 	vsvm_svm_show_vram_stats(m, svm, gpu);
@@ -599,6 +634,77 @@ void vsvm_svm_debugfs_show(struct seq_file *m, struct vsvm_device *vdev)
 		mutex_unlock(&svm->lock);
 	}
 	mutex_unlock(&vsvm_svm_list_lock);
+}
+
+static void vsvm_svm_copy_stats(struct vsvm_svm_stats *to, const struct vsvm_svm_stats *from)
+{
+	atomic64_set(&to->faults, atomic64_read(&from->faults));
+	atomic64_set(&to->batches, atomic64_read(&from->batches));
+	atomic64_set(&to->duplicates, atomic64_read(&from->duplicates));
+	atomic64_set(&to->fatal, atomic64_read(&from->fatal));
+	atomic64_set(&to->pages_mapped, atomic64_read(&from->pages_mapped));
+	atomic64_set(&to->invalidations, atomic64_read(&from->invalidations));
+	atomic64_set(&to->pages_unmapped, atomic64_read(&from->pages_unmapped));
+	atomic64_set(&to->evictions, atomic64_read(&from->evictions));
+	atomic64_set(&to->restores, atomic64_read(&from->restores));
+	atomic64_set(&to->exclusive, atomic64_read(&from->exclusive));
+}
+
+static void vsvm_svm_copy_vram_count(struct vsvm_svm_vram_count *to,
+				     const struct vsvm_svm_vram_count *from)
+{
+	atomic64_set(&to->pages_in, atomic64_read(&from->pages_in));
+	atomic64_set(&to->pages_out, atomic64_read(&from->pages_out));
+	atomic64_set(&to->cpu_faults, atomic64_read(&from->cpu_faults));
+	atomic64_set(&to->vram_evictions, atomic64_read(&from->vram_evictions));
+	atomic64_set(&to->bytes_copied, atomic64_read(&from->bytes_copied));
+	atomic64_set(&to->vram_pages, atomic64_read(&from->vram_pages));
+}
+
+/* Whether @svm is the context asked for, or with @next a better candidate than @best */
+static bool vsvm_svm_counters_match(struct vsvm_svm *svm, u32 pid, bool next,
+				    struct vsvm_svm *best)
+{
+	if (!next)
+		return (u32)svm->pid == pid;
+	return (u32)svm->pid > pid && (!best || svm->pid < best->pid);
+}
+
+/**
+ * vsvm_svm_counters() - copy the counters of a process on one GPU
+ * @gpu: the GPU index
+ * @pid: in, the process id of the context, or with @next the id to start
+ *	after; out, the process id of the context found
+ * @next: find the context with the smallest process id above *@pid
+ * @stats: out, the context's &vsvm_svm_gpu.stats of @gpu
+ * @vram: out, its migration counters on @gpu
+ *
+ * Process ids are the contexts' &vsvm_svm.pid, as in debugfs. Each counter
+ * is read atomically; the set is not a snapshot.
+ *
+ * Context: takes vsvm_svm_list_lock, which keeps the contexts alive.
+ * Return: 0, or -ESRCH if no context matches.
+ */
+int vsvm_svm_counters(unsigned int gpu, u32 *pid, bool next, struct vsvm_svm_stats *stats,
+		      struct vsvm_svm_vram_count *vram)
+{
+	struct vsvm_svm *svm, *found = NULL;
+
+	mutex_lock(&vsvm_svm_list_lock);
+	list_for_each_entry(svm, &vsvm_svm_list, link) {
+		if (!vsvm_svm_counters_match(svm, *pid, next, found))
+			continue;
+		found = svm;
+		if (!next)
+			break;
+	}
+	if (found) {
+		*pid = found->pid;
+		vsvm_svm_copy_stats(stats, &found->gpus[gpu].stats);
+		vsvm_svm_copy_vram_count(vram, &found->vram_stats->gpu[gpu]);
+	}
+	mutex_unlock(&vsvm_svm_list_lock);
+	return found ? 0 : -ESRCH;
 }
 
 /**

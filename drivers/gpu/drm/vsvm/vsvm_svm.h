@@ -74,6 +74,7 @@ struct vsvm_svm_attrs {
  * @evictions: times the process's queues were suspended for an
  *	invalidation of an always-mapped range
  * @restores: restore-worker runs that mapped the evicted ranges again
+ * @exclusive: pages taken for device-exclusive access for GPU atomics
  */
 struct vsvm_svm_stats {
 	atomic64_t faults;
@@ -85,6 +86,7 @@ struct vsvm_svm_stats {
 	atomic64_t pages_unmapped;
 	atomic64_t evictions;
 	atomic64_t restores;
+	atomic64_t exclusive;
 };
 
 /**
@@ -110,10 +112,12 @@ struct vsvm_svm_vram_count {
  * @ref: held by the process context and by each of its VRAM buffers, so
  *	that pages in VRAM (in a forked child, say) outliving the context can
  *	still count their way out
+ * @pid: thread-group id of the process, for events
  * @gpu: counters per GPU index
  */
 struct vsvm_svm_vram_stats {
 	struct kref ref;
+	pid_t pid;
 	struct vsvm_svm_vram_count gpu[VSVM_MAX_GPUS];
 };
 
@@ -312,6 +316,8 @@ bool vsvm_svm_gem_clip(struct vsvm_svm *svm, unsigned int gpu, u64 addr, u64 *st
 void vsvm_svm_suspend_queues(struct vsvm_svm *svm);
 void vsvm_svm_resume_queues(struct vsvm_svm *svm);
 void vsvm_svm_debugfs_show(struct seq_file *m, struct vsvm_device *vdev);
+int vsvm_svm_counters(unsigned int gpu, u32 *pid, bool next, struct vsvm_svm_stats *stats,
+		      struct vsvm_svm_vram_count *vram);
 void vsvm_svm_module_exit(void);
 int vsvm_ioctl_svm_retry(struct drm_device *drm, void *data, struct drm_file *file);
 
@@ -330,6 +336,8 @@ int vsvm_ioctl_svm_get_attr(struct drm_device *drm, void *data, struct drm_file 
 int vsvm_svm_notifiers_ensure(struct vsvm_svm *svm, u64 start, u64 end);
 int vsvm_svm_map(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end, u32 access,
 		 const struct vsvm_svm_attrs *attrs);
+int vsvm_svm_map_exclusive(struct vsvm_svm *svm, unsigned int gpu, u64 addr,
+			   const struct vsvm_svm_attrs *attrs);
 void vsvm_svm_gc_flush(struct vsvm_svm *svm);
 void vsvm_svm_mirror_drop(struct vsvm_svm *svm, u64 start, u64 last);
 void vsvm_svm_mirror_vm_attach(struct vsvm_svm *svm, struct vsvm_vm *vm);
@@ -353,14 +361,13 @@ void vsvm_svm_bo_page_init(struct vsvm_svm_bo *sbo, struct page *page);
 void vsvm_svm_bo_done(struct vsvm_svm_bo *sbo);
 u32 vsvm_svm_page_granularity(const struct page *page);
 struct vsvm_svm_vram_count *vsvm_svm_page_count(const struct page *page);
+pid_t vsvm_svm_page_pid(const struct page *page);
 int vsvm_svm_bo_evict(struct ttm_buffer_object *tbo);
 
 /* vsvm_svm_migrate.c: migration with migrate_vma and the copy engine */
-int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
-			   u32 granularity, bool strict);
-int vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
-			   u32 access, const struct vsvm_svm_attrs *attrs);
-int vsvm_svm_migrate_foreign(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end);
+long vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
+			    u32 access, const struct vsvm_svm_attrs *attrs);
+int vsvm_svm_migrate_split(struct vsvm_svm *svm, u64 addr);
 int vsvm_svm_migrate_out_pfns(unsigned long *src, unsigned long npages);
 vm_fault_t vsvm_svm_migrate_to_ram(struct vm_fault *vmf);
 void vsvm_svm_prefetch_init(struct vsvm_svm *svm);

@@ -30,8 +30,8 @@
  * address without a VMA, an I/O or PFN mapping, a mapping without read
  * permission, a write or atomic to a mapping without write permission, a
  * GPU without ACCESS or ACCESS_IN_PLACE (NO_ACCESS), a write or atomic to a
- * GPU_RO range, an atomic to a range without COHERENT, an instruction fetch
- * from a range without GPU_EXEC, and any fault of a process with retry off.
+ * GPU_RO range, an instruction fetch from a range without GPU_EXEC, and any
+ * fault of a process with retry off.
  * The window mapped is the block of (4 KiB << granularity) bytes around the
  * address, clipped to the attribute
  * range, the VMA, the notifier granule and the buffer-object bindings; an
@@ -39,6 +39,14 @@
  * fails with -EAGAIN is not fatal: the wave refaults. When the CPU unmapped
  * or protected part of the window since it was computed, the faulting page
  * alone is mapped, and only its failure is fatal, as is any other error.
+ *
+ * An atomic to system memory of a range without COHERENT (the link does no
+ * atomics there) takes the faulting page for device-exclusive access
+ * (vsvm_svm_map_exclusive()) after the window is mapped; its window is that
+ * page. Every serviced fault (not the duplicates) is reported with a
+ * FAULT_START and a FAULT_END event (result: migrated, mapped in place,
+ * retry or fatal); a fault bound since it was routed ends as fatal for SVM
+ * and goes to the classic path.
  *
  * Replay: once per batch for every VM that had SVM faults in it, duplicates
  * and fatal faults included (a replay of a failed queue does nothing), after
@@ -71,6 +79,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_queue.h"
 #include "vsvm_svm.h"
 #include "vsvm_vm.h"
@@ -210,9 +219,7 @@ static bool vsvm_svm_fault_attrs_ok(const struct vsvm_svm_attrs *a, unsigned int
 		return false;
 	if ((access & VSVM_SVM_FAULT_WRITES) && (a->flags & VSVM_SVM_FLAG_GPU_RO))
 		return false;
-	if ((access & VSVM_HW_ACCESS_EXEC) && !(a->flags & VSVM_SVM_FLAG_GPU_EXEC))
-		return false;
-	return !(access & VSVM_HW_ACCESS_ATOMIC) || (a->flags & VSVM_SVM_FLAG_COHERENT);
+	return !(access & VSVM_HW_ACCESS_EXEC) || (a->flags & VSVM_SVM_FLAG_GPU_EXEC);
 }
 
 /* The VMA at the fault allows it: its bounds in [*first, *last] */
@@ -262,21 +269,19 @@ static bool vsvm_svm_fault_window(struct vsvm_svm *svm, unsigned int gpu,
 }
 
 /*
- * Migrate the window of a fault as the attributes ask, then map it. The
- * window was computed from the VMA when the fault was looked at; the CPU may
- * have unmapped or protected part of it since (the mmap lock is not held in
- * between). When the window fails, the faulting page alone decides: the
- * fault is fatal only if that page cannot be mapped.
+ * Map the window of a fault. The window was computed from the VMA when the
+ * fault was looked at; the CPU may have unmapped or protected part of it
+ * since (the mmap lock is not held in between). When the window fails, the
+ * faulting page alone decides: the fault is fatal only if that page cannot
+ * be mapped.
  */
-static int vsvm_svm_map_fault(struct vsvm_svm *svm, unsigned int gpu,
-			      const struct vsvm_hw_ih_entry *e, const struct vsvm_svm_attrs *attrs,
-			      u64 *start, u64 *end)
+static int vsvm_svm_map_window(struct vsvm_svm *svm, unsigned int gpu,
+			       const struct vsvm_hw_ih_entry *e, const struct vsvm_svm_attrs *attrs,
+			       u64 *start, u64 *end)
 {
 	u64 page = ALIGN_DOWN(e->va, PAGE_SIZE);
 	int ret;
 
-	/* Best effort: what did not move is mapped where it is */
-	vsvm_svm_migrate_fault(svm, gpu, *start, *end, e->access, attrs);
 	ret = vsvm_svm_map(svm, gpu, *start, *end, e->access, attrs);
 	if ((ret != -EFAULT && ret != -EPERM) || (*start == page && *end == page + PAGE_SIZE))
 		return ret;
@@ -285,12 +290,48 @@ static int vsvm_svm_map_fault(struct vsvm_svm *svm, unsigned int gpu,
 	return vsvm_svm_map(svm, gpu, *start, *end, e->access, attrs);
 }
 
+/*
+ * Migrate the window of a fault as the attributes ask (best effort: what
+ * did not move is mapped where it is; *@migrated tells whether anything
+ * moved), then map it. An atomic to a range whose link does no atomics on
+ * system memory (no COHERENT) then takes the faulting page for
+ * device-exclusive access, and the window shrinks to that page: the other
+ * system pages of the window are mapped without ATOMIC.
+ */
+static int vsvm_svm_map_fault(struct vsvm_svm *svm, unsigned int gpu,
+			      const struct vsvm_hw_ih_entry *e, const struct vsvm_svm_attrs *attrs,
+			      u64 *start, u64 *end, bool *migrated)
+{
+	u64 page = ALIGN_DOWN(e->va, PAGE_SIZE);
+	int ret;
+
+	*migrated = vsvm_svm_migrate_fault(svm, gpu, *start, *end, e->access, attrs) > 0;
+	ret = vsvm_svm_map_window(svm, gpu, e, attrs, start, end);
+	if (ret || !(e->access & VSVM_HW_ACCESS_ATOMIC) || (attrs->flags & VSVM_SVM_FLAG_COHERENT))
+		return ret;
+	*start = page;
+	*end = page + PAGE_SIZE;
+	return vsvm_svm_map_exclusive(svm, gpu, page, attrs);
+}
+
+/* The FAULT_END result of a fault service that returned @ret */
+static u32 vsvm_svm_fault_result(int ret, bool migrated)
+{
+	if (ret == -EAGAIN)
+		return VSVM_FAULT_RETRY;
+	if (ret)
+		return VSVM_FAULT_FATAL;
+	return migrated ? VSVM_FAULT_MIGRATED : VSVM_FAULT_MAPPED;
+}
+
 static void vsvm_svm_fault_service(struct vsvm_svm *svm, unsigned int gpu,
 				   const struct vsvm_hw_ih_entry *e, struct vsvm_svm_fault *f,
 				   unsigned int i)
 {
 	struct vsvm_svm_stats *stats = &svm->gpus[gpu].stats;
+	u32 gpu_id = svm->gpus[gpu].vdev->gpu_id;
 	struct vsvm_svm_attrs attrs;
+	bool migrated = false;
 	u64 start, end;
 	int ret;
 
@@ -300,14 +341,17 @@ static void vsvm_svm_fault_service(struct vsvm_svm *svm, unsigned int gpu,
 		atomic64_inc(&stats->duplicates);
 		return;
 	}
+	vsvm_event_fault_start(svm->pid, gpu_id, e[i].va, e[i].access);
+	ret = -EFAULT;
 	if (!vsvm_svm_fault_window(svm, gpu, &e[i], &attrs, &start, &end))
 		goto fatal;
 	if (!vsvm_svm_gem_clip(svm, gpu, e[i].va, &start, &end)) {
 		/* Bound since it was routed (a bind takes svm->lock) */
+		vsvm_event_fault_end(svm->pid, gpu_id, e[i].va, e[i].access, VSVM_FAULT_FATAL);
 		vsvm_queue_fault(f[i].q, &e[i]);
 		return;
 	}
-	ret = vsvm_svm_map_fault(svm, gpu, &e[i], &attrs, &start, &end);
+	ret = vsvm_svm_map_fault(svm, gpu, &e[i], &attrs, &start, &end, &migrated);
 	if (ret && ret != -EAGAIN)
 		goto fatal;
 	atomic64_inc(&stats->faults);
@@ -316,9 +360,13 @@ static void vsvm_svm_fault_service(struct vsvm_svm *svm, unsigned int gpu,
 		f[i].start = start;
 		f[i].end = end;
 	}
+	vsvm_event_fault_end(svm->pid, gpu_id, e[i].va, e[i].access,
+			     vsvm_svm_fault_result(ret, migrated));
 	return;
 
 fatal:
+	vsvm_event_fault_end(svm->pid, gpu_id, e[i].va, e[i].access,
+			     vsvm_svm_fault_result(ret, migrated));
 	vsvm_queue_fail_fault(f[i].q, e[i].va, e[i].access);
 	atomic64_inc(&stats->fatal);
 }

@@ -17,10 +17,12 @@
  * all in place already (a snapshot of the CPU page table with
  * hmm_range_fault()) is left alone: migrate_vma_setup() would unmap it from
  * the GPUs, and the waves of other compute units working in it would fault
- * again and again. Pages in another GPU's VRAM go to system memory first
- * (no direct VRAM to VRAM copy yet). For a piece,
- * migrate_vma_setup() collects the system pages (and the holes, which need
- * zeroed VRAM and no copy); only if it collected any, a VRAM object
+ * again and again. For a piece, migrate_vma_setup() collects the system
+ * pages (and the holes, which need zeroed VRAM and no copy) and, if the
+ * snapshot saw any, the pages in other GPUs' VRAM, which move directly: the
+ * destination's copy engine reads them over the link (VRAM to VRAM, never
+ * through system memory); pages collected in the destination's own VRAM
+ * stay. Only if it collected anything, a VRAM object
  * (&struct vsvm_svm_bo) is allocated (evicting other objects if needed; if
  * that fails the piece stays in system memory), its pages become the
  * destinations, the copy engine copies or zero-fills them, and
@@ -29,7 +31,7 @@
  *
  * To system memory (a CPU fault on a device-private page, a prefetch to
  * system memory, a GPU fault the attributes send to system memory, an
- * eviction, a GPU that cannot map another GPU's VRAM): the VRAM pages are
+ * eviction): the VRAM pages are
  * collected (migrate_vma_setup() with the device selections and the shared
  * pagemap owner, or migrate_device_range() for an eviction), system pages
  * are allocated and locked, and each GPU's copy engine copies its pages out.
@@ -44,6 +46,18 @@
  * Migrating fires the interval notifiers of the range (MMU_NOTIFY_MIGRATE):
  * the mirror unmaps the old pages from the GPUs, and the next GPU access
  * maps the new ones.
+ *
+ * Events: each piece reports, per source location with pages collected, a
+ * MIGRATE_START after migrate_vma_setup() (so the GPU_UNMAP events of its
+ * invalidation come first) and a MIGRATE_END with the pages that moved,
+ * with the trigger of the migration (prefetch, GPU fault, CPU fault,
+ * eviction). Counters: the destination GPU counts pages in and the bytes
+ * its copy engine moved, a source GPU counts pages out.
+ *
+ * Splitting (vsvm_svm_migrate_split()): device-exclusive access for GPU
+ * atomics cannot take a page of a large folio; migrate_vma_setup() over a
+ * PMD-mapped huge page splits it, and a migration with no destination puts
+ * the same pages back.
  *
  * Asynchronous prefetches (VSVM_SVM_PREFETCH_ASYNC) are queued on the
  * process context and run by &vsvm_svm.prefetch_work, which signals each
@@ -86,6 +100,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_mem.h"
 #include "vsvm_svm.h"
 #include "vsvm_vhw.h"
@@ -102,18 +117,29 @@
 #define VSVM_SVM_HAS_ALL	(VSVM_SVM_HAS_SYSTEM | VSVM_SVM_HAS_VRAM | VSVM_SVM_HAS_OTHER)
 
 /**
- * struct vsvm_svm_xfer - the arrays of one piece's migration
+ * struct vsvm_svm_xfer - a migration: the arrays of one piece, and who asked
  * @src: migrate_vma source entries
  * @dst: migrate_vma destination entries
  * @dma: per page, the DMA mapping of its system page, or DMA_MAPPING_ERROR
  * @pfns: page frames of the destination VRAM object; before, the snapshot
  *	of vsvm_svm_piece_where()
+ * @pid: thread-group id of the process whose memory moves, for events
+ * @trigger: VSVM_MIGRATE_TRIGGER_* of the migration, for events
+ * @moved: pages moved so far, over every piece
+ * @ev_from: per event slot (0: system memory, 1 + GPU index), the source
+ *	location of the piece's migration events
+ * @ev_pages: per event slot, the pages collected from there (0: no event)
  */
 struct vsvm_svm_xfer {
 	unsigned long src[VSVM_SVM_MIGRATE_PAGES];
 	unsigned long dst[VSVM_SVM_MIGRATE_PAGES];
 	dma_addr_t dma[VSVM_SVM_MIGRATE_PAGES];
 	unsigned long pfns[VSVM_SVM_MIGRATE_PAGES];
+	pid_t pid;
+	u32 trigger;
+	u64 moved;
+	struct vsvm_device *ev_from[VSVM_MAX_GPUS + 1];
+	u64 ev_pages[VSVM_MAX_GPUS + 1];
 };
 
 /**
@@ -183,6 +209,80 @@ static void vsvm_svm_dma_unmap(struct device *dev, dma_addr_t *dma, unsigned lon
 	}
 }
 
+/* The GPU whose VRAM holds collected source @i of @x, or NULL (system memory, hole) */
+static struct vsvm_device *vsvm_svm_src_vdev(const struct vsvm_svm_xfer *x, unsigned long i)
+{
+	struct page *page = migrate_pfn_to_page(x->src[i]);
+
+	return page && vsvm_svm_page_is_vram(page) ? vsvm_svm_page_vdev(page) : NULL;
+}
+
+static u32 vsvm_svm_location(const struct vsvm_device *vdev)
+{
+	return vdev ? vdev->gpu_id : VSVM_SVM_LOCATION_SYSMEM;
+}
+
+/* Which source location of a piece's events page @i of @x counts for (0: system) */
+static unsigned int vsvm_svm_event_slot(const struct vsvm_svm_xfer *x, unsigned long i)
+{
+	struct vsvm_device *from = vsvm_svm_src_vdev(x, i);
+
+	return from ? from->index + 1 : 0;
+}
+
+/*
+ * Report the start of the migration of the piece [@start, @start + @npages
+ * pages) of @x to @to (NULL: system memory), after migrate_vma_setup(): one
+ * event per source location with pages collected (not those collected in
+ * @to's own VRAM, which stay), remembered for vsvm_svm_migrate_end_event().
+ */
+static void vsvm_svm_migrate_start_event(struct vsvm_svm_xfer *x, unsigned long npages,
+					 u64 start, struct vsvm_device *to)
+{
+	struct vsvm_device *from;
+	unsigned long i;
+	unsigned int k;
+
+	memset(x->ev_pages, 0, sizeof(x->ev_pages));
+	for (i = 0; i < npages; i++) {
+		from = vsvm_svm_src_vdev(x, i);
+		if (!(x->src[i] & MIGRATE_PFN_MIGRATE) || from == to)
+			continue;
+		k = vsvm_svm_event_slot(x, i);
+		x->ev_from[k] = from;
+		x->ev_pages[k]++;
+	}
+	for (k = 0; k <= VSVM_MAX_GPUS; k++) {
+		from = x->ev_from[k];
+		if (x->ev_pages[k])
+			vsvm_event_migrate_start(x->pid, vsvm_svm_location(to ?: from), start,
+						 (u64)npages << PAGE_SHIFT,
+						 vsvm_svm_location(from), vsvm_svm_location(to),
+						 x->trigger, x->ev_pages[k]);
+	}
+}
+
+/* Report the end of each source location's migration started; before the finalize */
+static void vsvm_svm_migrate_end_event(const struct vsvm_svm_xfer *x, unsigned long npages,
+				       u64 start, struct vsvm_device *to)
+{
+	u64 moved[VSVM_MAX_GPUS + 1] = {};
+	struct vsvm_device *from;
+	unsigned long i;
+	unsigned int k;
+
+	for (i = 0; i < npages; i++)
+		if (x->dst[i] && (x->src[i] & MIGRATE_PFN_MIGRATE))
+			moved[vsvm_svm_event_slot(x, i)]++;
+	for (k = 0; k <= VSVM_MAX_GPUS; k++) {
+		from = x->ev_from[k];
+		if (x->ev_pages[k])
+			vsvm_event_migrate_end(x->pid, vsvm_svm_location(to ?: from), start,
+					       (u64)npages << PAGE_SHIFT, vsvm_svm_location(from),
+					       vsvm_svm_location(to), x->trigger, moved[k]);
+	}
+}
+
 /* Append a fill of the VRAM page at @dst, merged with the fill before it */
 static void vsvm_svm_desc_fill(struct vsvm_hw_copy_desc *descs, unsigned int *n, u64 dst)
 {
@@ -200,8 +300,33 @@ static void vsvm_svm_desc_fill(struct vsvm_hw_copy_desc *descs, unsigned int *n,
 }
 
 /*
- * Copy (or zero-fill, for holes) the sources of @x into their VRAM
- * destinations on @vdev; adds the bytes copied to @copied.
+ * The descriptor that copies source page @spage (system memory, DMA-mapped
+ * into *@dma, or a peer's VRAM, read over the link) to VRAM offset @dst
+ */
+static int vsvm_svm_desc_in(struct device *dev, struct page *spage, u64 dst, dma_addr_t *dma,
+			    struct vsvm_hw_copy_desc *desc)
+{
+	*desc = (struct vsvm_hw_copy_desc) { .dst = dst, .size = PAGE_SIZE };
+	if (vsvm_svm_page_is_vram(spage)) {
+		desc->src = vsvm_svm_page_offset(spage);
+		desc->flags = VSVM_HW_COPY_SRC_PEER;
+		desc->peer = vsvm_svm_page_vdev(spage)->index;
+		return 0;
+	}
+	*dma = dma_map_page(dev, spage, 0, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, *dma)) {
+		*dma = DMA_MAPPING_ERROR;
+		return -ENOMEM;
+	}
+	desc->src = *dma;
+	desc->flags = VSVM_HW_COPY_SRC_SYSTEM;
+	return 0;
+}
+
+/*
+ * Copy the sources of @x (system pages, other GPUs' VRAM pages) into their
+ * VRAM destinations on @vdev, or zero-fill them for holes; adds the bytes
+ * copied to @copied.
  */
 static int vsvm_svm_copy_in(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
 			    unsigned long npages, u64 *copied)
@@ -218,7 +343,7 @@ static int vsvm_svm_copy_in(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
 	descs = kvmalloc_array(npages, sizeof(*descs), GFP_KERNEL);
 	if (!descs)
 		return -ENOMEM;
-	for (i = 0; i < npages; i++) {
+	for (i = 0; i < npages && !ret; i++) {
 		dpage = migrate_pfn_to_page(x->dst[i]);
 		if (!dpage)
 			continue;
@@ -227,19 +352,12 @@ static int vsvm_svm_copy_in(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
 			vsvm_svm_desc_fill(descs, &n, vsvm_svm_page_offset(dpage));
 			continue;
 		}
-		x->dma[i] = dma_map_page(dev, spage, 0, PAGE_SIZE, DMA_TO_DEVICE);
-		if (dma_mapping_error(dev, x->dma[i])) {
-			x->dma[i] = DMA_MAPPING_ERROR;
-			ret = -ENOMEM;
-			break;
+		ret = vsvm_svm_desc_in(dev, spage, vsvm_svm_page_offset(dpage), &x->dma[i],
+				       &descs[n]);
+		if (!ret) {
+			n++;
+			*copied += PAGE_SIZE;
 		}
-		descs[n++] = (struct vsvm_hw_copy_desc) {
-			.src = x->dma[i],
-			.dst = vsvm_svm_page_offset(dpage),
-			.size = PAGE_SIZE,
-			.flags = VSVM_HW_COPY_SRC_SYSTEM,
-		};
-		*copied += PAGE_SIZE;
 	}
 	if (ret || !n)
 		kvfree(descs);
@@ -249,7 +367,10 @@ static int vsvm_svm_copy_in(struct vsvm_device *vdev, struct vsvm_svm_xfer *x,
 	return ret;
 }
 
-/* Give the collected system pages of @x the pages of @sbo as destinations */
+/*
+ * Give the collected pages of @x (system pages, holes and other GPUs' VRAM
+ * pages; not those already in @sbo's VRAM) the pages of @sbo as destinations
+ */
 static void vsvm_svm_dst_vram(struct vsvm_svm_bo *sbo, struct vsvm_svm_xfer *x,
 			      unsigned long npages)
 {
@@ -259,7 +380,7 @@ static void vsvm_svm_dst_vram(struct vsvm_svm_bo *sbo, struct vsvm_svm_xfer *x,
 	vsvm_svm_bo_pfns(sbo, x->pfns);
 	for (i = 0; i < npages; i++) {
 		x->dst[i] = 0;
-		if (!(x->src[i] & MIGRATE_PFN_MIGRATE))
+		if (!(x->src[i] & MIGRATE_PFN_MIGRATE) || vsvm_svm_src_vdev(x, i) == sbo->pm->vdev)
 			continue;
 		page = pfn_to_page(x->pfns[i]);
 		vsvm_svm_bo_page_init(sbo, page);
@@ -267,23 +388,38 @@ static void vsvm_svm_dst_vram(struct vsvm_svm_bo *sbo, struct vsvm_svm_xfer *x,
 	}
 }
 
-/* Count the pages of @x that moved into VRAM of @vdev */
+/*
+ * Count the pages of @x that moved into VRAM of @vdev, and out of the other
+ * GPUs' VRAM they came from; before the finalize
+ */
 static void vsvm_svm_count_in(struct vsvm_svm *svm, struct vsvm_device *vdev,
-			      const struct vsvm_svm_xfer *x, unsigned long npages, u64 copied)
+			      struct vsvm_svm_xfer *x, unsigned long npages, u64 copied)
 {
 	struct vsvm_svm_vram_count *c = &svm->vram_stats->gpu[vdev->index];
 	unsigned long i, n = 0;
+	struct page *spage;
 
-	for (i = 0; i < npages; i++)
-		n += x->dst[i] && (x->src[i] & MIGRATE_PFN_MIGRATE);
+	for (i = 0; i < npages; i++) {
+		if (!x->dst[i] || !(x->src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		n++;
+		spage = migrate_pfn_to_page(x->src[i]);
+		if (vsvm_svm_src_vdev(x, i))
+			atomic64_inc(&vsvm_svm_page_count(spage)->pages_out);
+	}
 	atomic64_add(n, &c->pages_in);
 	atomic64_add(copied, &c->bytes_copied);
+	x->moved += n;
 }
 
-/* Migrate [@start, @end) of @vma (one piece) to VRAM of @vdev */
+/*
+ * Migrate [@start, @end) of @vma (one piece) to VRAM of @vdev: its system
+ * pages and holes, and with @peers the pages in other GPUs' VRAM, which
+ * @vdev's copy engine reads over the link
+ */
 static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *vdev,
 				     struct vm_area_struct *vma, u64 start, u64 end,
-				     u32 granularity, struct vsvm_svm_xfer *x)
+				     u32 granularity, bool peers, struct vsvm_svm_xfer *x)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	struct migrate_vma m = {
@@ -293,7 +429,7 @@ static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *v
 		.src = x->src,
 		.dst = x->dst,
 		.pgmap_owner = vsvm_svm_pgmap_owner(),
-		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+		.flags = MIGRATE_VMA_SELECT_SYSTEM | (peers ? VSVM_SVM_MIGRATE_DEVICE : 0),
 	};
 	struct vsvm_svm_bo *sbo;
 	u64 copied = 0;
@@ -302,6 +438,7 @@ static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *v
 	ret = migrate_vma_setup(&m);
 	if (ret || !m.cpages)
 		return ret;
+	vsvm_svm_migrate_start_event(x, npages, start, vdev);
 	sbo = vsvm_svm_bo_alloc(vdev, npages, svm->vram_stats, granularity);
 	if (IS_ERR(sbo)) {
 		ret = PTR_ERR(sbo);
@@ -314,6 +451,7 @@ static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *v
 	migrate_vma_pages(&m);
 	if (!ret)
 		vsvm_svm_count_in(svm, vdev, x, npages, copied);
+	vsvm_svm_migrate_end_event(x, npages, start, vdev);
 	migrate_vma_finalize(&m);
 	if (!IS_ERR(sbo))
 		vsvm_svm_bo_done(sbo);
@@ -380,11 +518,11 @@ static void vsvm_svm_copy_out_gpu(struct vsvm_device *vdev, struct vsvm_svm_xfer
 }
 
 /*
- * Give every collected VRAM page of @x (except those of @keep, if not NULL)
- * a system destination and copy the data, with each page's own GPU.
+ * Give every collected VRAM page of @x a system destination and copy the
+ * data, with each page's own GPU.
  */
 static void vsvm_svm_copy_out(struct vsvm_svm_xfer *x, unsigned long npages,
-			      struct vm_area_struct *vma, u64 start, struct vsvm_device *keep)
+			      struct vm_area_struct *vma, u64 start)
 {
 	struct vsvm_device *vdevs[VSVM_MAX_GPUS] = {};
 	struct vsvm_device *vdev;
@@ -398,8 +536,6 @@ static void vsvm_svm_copy_out(struct vsvm_svm_xfer *x, unsigned long npages,
 		if (!(x->src[i] & MIGRATE_PFN_MIGRATE) || !spage || !vsvm_svm_page_is_vram(spage))
 			continue;
 		vdev = vsvm_svm_page_vdev(spage);
-		if (vdev == keep)
-			continue;
 		dpage = vsvm_svm_sys_page(vma, start + (i << PAGE_SHIFT));
 		if (!dpage)
 			continue;
@@ -412,7 +548,7 @@ static void vsvm_svm_copy_out(struct vsvm_svm_xfer *x, unsigned long npages,
 }
 
 /* Count the pages of @x that moved out of VRAM; before the finalize */
-static unsigned long vsvm_svm_count_out(const struct vsvm_svm_xfer *x, unsigned long npages)
+static unsigned long vsvm_svm_count_out(struct vsvm_svm_xfer *x, unsigned long npages)
 {
 	struct vsvm_svm_vram_count *c;
 	unsigned long i, n = 0;
@@ -425,16 +561,16 @@ static unsigned long vsvm_svm_count_out(const struct vsvm_svm_xfer *x, unsigned 
 		atomic64_add(PAGE_SIZE, &c->bytes_copied);
 		n++;
 	}
+	x->moved += n;
 	return n;
 }
 
 /*
  * Migrate the VRAM pages of [@start, @end) of @vma (one piece) to system
- * memory, except those of @keep; @fault_page for a CPU fault.
+ * memory; @fault_page for a CPU fault.
  */
 static int vsvm_svm_migrate_piece_out(struct vm_area_struct *vma, u64 start, u64 end,
-				      struct page *fault_page, struct vsvm_device *keep,
-				      struct vsvm_svm_xfer *x)
+				      struct page *fault_page, struct vsvm_svm_xfer *x)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	struct migrate_vma m = {
@@ -452,10 +588,23 @@ static int vsvm_svm_migrate_piece_out(struct vm_area_struct *vma, u64 start, u64
 	ret = migrate_vma_setup(&m);
 	if (ret || !m.cpages)
 		return ret;
-	vsvm_svm_copy_out(x, npages, vma, start, keep);
+	vsvm_svm_migrate_start_event(x, npages, start, NULL);
+	vsvm_svm_copy_out(x, npages, vma, start);
 	migrate_vma_pages(&m);
 	vsvm_svm_count_out(x, npages);
+	vsvm_svm_migrate_end_event(x, npages, start, NULL);
 	migrate_vma_finalize(&m);
+	return 0;
+}
+
+/* The process of the first collected VRAM page of @x, for events (0: none) */
+static pid_t vsvm_svm_xfer_pid(const struct vsvm_svm_xfer *x, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (vsvm_svm_src_vdev(x, i))
+			return vsvm_svm_page_pid(migrate_pfn_to_page(x->src[i]));
 	return 0;
 }
 
@@ -465,9 +614,10 @@ static int vsvm_svm_migrate_piece_out(struct vm_area_struct *vma, u64 start, u64
  * @npages: number of entries
  *
  * For an eviction: allocates system pages (__GFP_NOFAIL) for the collected
- * VRAM pages, copies them with
- * their GPUs' copy engines and completes the migration with
- * migrate_device_pages() and migrate_device_finalize().
+ * VRAM pages, copies them with their GPUs' copy engines and completes the
+ * migration with migrate_device_pages() and migrate_device_finalize().
+ * Reports MIGRATE events with trigger EVICTION and address 0 (the pages
+ * are known by their VRAM, not by address).
  *
  * Context: may sleep; no mmap lock needed (eviction holds a dma_resv lock).
  * Return: the number of pages migrated, or -ENOMEM.
@@ -477,15 +627,19 @@ int vsvm_svm_migrate_out_pfns(unsigned long *src, unsigned long npages)
 	struct vsvm_svm_xfer *x;
 	unsigned long i, n, done = 0;
 
-	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	x = kvzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
+	x->trigger = VSVM_MIGRATE_TRIGGER_EVICTION;
 	for (i = 0; i < npages; i += n) {
 		n = min_t(unsigned long, npages - i, VSVM_SVM_MIGRATE_PAGES);
 		memcpy(x->src, src + i, n * sizeof(*src));
-		vsvm_svm_copy_out(x, n, NULL, 0, NULL);
+		x->pid = vsvm_svm_xfer_pid(x, n);
+		vsvm_svm_migrate_start_event(x, n, 0, NULL);
+		vsvm_svm_copy_out(x, n, NULL, 0);
 		migrate_device_pages(x->src, x->dst, n);
 		done += vsvm_svm_count_out(x, n);
+		vsvm_svm_migrate_end_event(x, n, 0, NULL);
 		migrate_device_finalize(x->src, x->dst, n);
 	}
 	kvfree(x);
@@ -546,41 +700,34 @@ static int vsvm_svm_migrate_vma(struct vsvm_svm *svm, struct vsvm_device *vdev,
 	for (addr = start; addr < end && !ret; addr = next) {
 		next = min_t(u64, end, ALIGN(addr + 1, SZ_2M));
 		where = vsvm_svm_piece_where(svm, vdev, addr, next, x->pfns);
-		/* Another GPU's VRAM goes through system memory */
-		if (where & (vdev ? VSVM_SVM_HAS_OTHER : VSVM_SVM_HAS_VRAM | VSVM_SVM_HAS_OTHER))
-			ret = vsvm_svm_migrate_piece_out(vma, addr, next, NULL, vdev, x);
-		if (!ret && vdev && where & (VSVM_SVM_HAS_SYSTEM | VSVM_SVM_HAS_OTHER))
-			ret = vsvm_svm_migrate_piece_in(svm, vdev, vma, addr, next, granularity, x);
+		/* Another GPU's VRAM moves directly, VRAM to VRAM */
+		if (vdev && where & (VSVM_SVM_HAS_SYSTEM | VSVM_SVM_HAS_OTHER))
+			ret = vsvm_svm_migrate_piece_in(svm, vdev, vma, addr, next, granularity,
+							where & VSVM_SVM_HAS_OTHER, x);
+		else if (!vdev && where & (VSVM_SVM_HAS_VRAM | VSVM_SVM_HAS_OTHER))
+			ret = vsvm_svm_migrate_piece_out(vma, addr, next, NULL, x);
 		cond_resched();
 	}
 	return ret;
 }
 
-/**
- * vsvm_svm_migrate_range() - migrate a range of the process's memory
- * @svm: the process context
- * @gpu: destination GPU index (the process has a VM on it), or -1 for
- *	system memory
- * @start: first byte, page aligned
- * @end: end (exclusive), page aligned
- * @granularity: granularity attribute of the range (for later CPU faults)
- * @strict: a hole in the range is an error
- *
- * Best effort: anonymous private pages that are not busy move; VRAM that
- * cannot be had even after eviction leaves the rest in system memory. A GPU
- * without a pagemap keeps everything in system memory.
- *
- * Context: &vsvm_svm.lock held, a reference on the mm's users; takes the
+/*
+ * Migrate [@start, @end) to GPU index @gpu (the process has a VM on it), or
+ * to system memory when @gpu is -1, for VSVM_MIGRATE_TRIGGER_* @trigger;
+ * @granularity is the range's attribute (for later CPU faults), and with
+ * @strict a hole is an error (-EFAULT). Best effort: anonymous private
+ * pages that are not busy move; VRAM that cannot be had even after eviction
+ * leaves the rest where it is. A GPU without a pagemap keeps everything in
+ * system memory. Returns the pages moved, or a negative errno. Takes the
  * mmap read lock.
- * Return: 0; -EFAULT for a hole when @strict; -ENOMEM.
  */
-int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
-			   u32 granularity, bool strict)
+static long vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
+				   u32 granularity, u32 trigger, bool strict)
 {
 	struct vsvm_device *vdev = gpu >= 0 ? svm->gpus[gpu].vdev : NULL;
 	struct vm_area_struct *vma;
 	struct vsvm_svm_xfer *x;
-	u64 addr, next;
+	u64 addr, next, moved;
 	int ret = 0;
 
 	lockdep_assert_held(&svm->lock);
@@ -589,9 +736,11 @@ int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
 	ret = vsvm_svm_notifiers_ensure(svm, start, end);
 	if (ret)
 		return ret;
-	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	x = kvzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
+	x->pid = svm->pid;
+	x->trigger = trigger;
 	mmap_read_lock(svm->mm);
 	for (addr = start; addr < end && !ret; addr = next) {
 		vma = find_vma(svm->mm, addr);
@@ -609,40 +758,71 @@ int vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
 			ret = vsvm_svm_migrate_vma(svm, vdev, vma, addr, next, granularity, x);
 	}
 	mmap_read_unlock(svm->mm);
+	moved = x->moved;
 	kvfree(x);
-	/* VRAM full of what cannot be evicted: the rest stays in system memory */
-	return ret == -ENOMEM && vdev ? 0 : ret;
+	/* VRAM full of what cannot be evicted: the rest stays where it is */
+	if (ret == -ENOMEM && vdev)
+		ret = 0;
+	return ret ?: moved;
 }
 
 /**
- * vsvm_svm_migrate_foreign() - move other GPUs' VRAM pages to system memory
+ * vsvm_svm_migrate_split() - split the huge page the CPU maps at an address
  * @svm: the process context
- * @gpu: the GPU about to map the range; its own VRAM pages stay
- * @start: first byte, page aligned
- * @end: end (exclusive), inside one VMA and one 2 MiB block
+ * @addr: a page of an anonymous private mapping that a PMD maps
  *
- * A GPU cannot map another GPU's VRAM: such pages are migrated to system
- * memory (through their own GPUs' copy engines) before it maps the range.
+ * Device-exclusive access cannot take a page of a large folio. Collecting
+ * the 2 MiB block with migrate_vma_setup() splits a PMD-mapped transparent
+ * huge page into small pages; nothing is migrated (no destination), so
+ * migrate_vma_finalize() maps the same pages back, now with PTEs.
  *
  * Context: &vsvm_svm.lock and the mmap read lock held.
- * Return: 0 or a negative errno from migrate_vma_setup().
+ * Return: 0, -EFAULT if the block is not inside one anonymous private VMA,
+ * -ENOMEM, or an error of migrate_vma_setup().
  */
-int vsvm_svm_migrate_foreign(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end)
+int vsvm_svm_migrate_split(struct vsvm_svm *svm, u64 addr)
 {
-	struct vm_area_struct *vma = vma_lookup(svm->mm, start);
+	struct vm_area_struct *vma = vma_lookup(svm->mm, addr);
+	u64 start = ALIGN_DOWN(addr, SZ_2M);
+	struct migrate_vma m = {
+		.vma = vma,
+		.start = start,
+		.end = start + SZ_2M,
+		.pgmap_owner = vsvm_svm_pgmap_owner(),
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
 	struct vsvm_svm_xfer *x;
 	int ret;
 
 	lockdep_assert_held(&svm->lock);
 	mmap_assert_locked(svm->mm);
-	if (!vma)
+	if (!vma || !vsvm_svm_vma_migratable(vma) || start < vma->vm_start ||
+	    m.end > vma->vm_end)
 		return -EFAULT;
-	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	x = kvzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
-	ret = vsvm_svm_migrate_piece_out(vma, start, end, NULL, svm->gpus[gpu].vdev, x);
+	m.src = x->src;
+	m.dst = x->dst;
+	ret = migrate_vma_setup(&m);
+	if (!ret) {
+		migrate_vma_pages(&m);
+		migrate_vma_finalize(&m);
+	}
 	kvfree(x);
 	return ret;
+}
+
+/* The index of the GPU with gpu_id @gpu_id that has a VM of the process, or -1 */
+static int vsvm_svm_loc_index(struct vsvm_svm *svm, u32 gpu_id)
+{
+	unsigned int gpu;
+
+	for (gpu = 0; gpu < VSVM_MAX_GPUS; gpu++)
+		if (svm->gpus[gpu].vdev && svm->gpus[gpu].vdev->gpu_id == gpu_id &&
+		    !list_empty(&svm->gpus[gpu].vms))
+			return gpu;
+	return -1;
 }
 
 /* Where a GPU fault with @access sends the pages: GPU index, -1 RAM, -2 stay */
@@ -650,6 +830,7 @@ static int vsvm_svm_fault_target(struct vsvm_svm *svm, unsigned int gpu, u32 acc
 				 const struct vsvm_svm_attrs *a)
 {
 	bool write = access & (VSVM_HW_ACCESS_WRITE | VSVM_HW_ACCESS_ATOMIC);
+	int preferred;
 
 	if (!write && (a->flags & VSVM_SVM_FLAG_GPU_READ_MOSTLY))
 		return -2;
@@ -657,9 +838,13 @@ static int vsvm_svm_fault_target(struct vsvm_svm *svm, unsigned int gpu, u32 acc
 		return -1;
 	if (a->preferred_loc == svm->gpus[gpu].vdev->gpu_id)
 		return gpu;
-	if (a->preferred_loc == VSVM_SVM_LOCATION_UNDEFINED && (a->access & BIT(gpu)))
+	if (!(a->access & BIT(gpu)))
+		return -2;
+	if (a->preferred_loc == VSVM_SVM_LOCATION_UNDEFINED)
 		return gpu;
-	return -2;
+	/* Another GPU: the data goes there, this one maps it over the link */
+	preferred = vsvm_svm_loc_index(svm, a->preferred_loc);
+	return preferred >= 0 ? preferred : -2;
 }
 
 /**
@@ -674,19 +859,24 @@ static int vsvm_svm_fault_target(struct vsvm_svm *svm, unsigned int gpu, u32 acc
  * A read of a GPU_READ_MOSTLY range stays; a preferred location of system
  * memory brings VRAM pages back; a preferred location of the faulting GPU,
  * or ACCESS (not ACCESS_IN_PLACE) for it without a preferred location,
- * moves the window to its VRAM. Anything else is mapped in place.
+ * moves the window to its VRAM; ACCESS with a preferred location on
+ * another GPU moves it to that GPU's VRAM (the faulting GPU then maps it
+ * over the link). Anything else is mapped in place. Pages in another GPU's
+ * VRAM move directly, VRAM to VRAM.
  *
  * Context: &vsvm_svm.lock held, a reference on the mm's users.
- * Return: 0 or a negative errno (the caller maps the window anyway).
+ * Return: the pages moved, or a negative errno (the caller maps the window
+ * anyway).
  */
-int vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
-			   u32 access, const struct vsvm_svm_attrs *attrs)
+long vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end,
+			    u32 access, const struct vsvm_svm_attrs *attrs)
 {
 	int target = vsvm_svm_fault_target(svm, gpu, access, attrs);
 
 	if (target == -2)
 		return 0;
-	return vsvm_svm_migrate_range(svm, target, start, end, attrs->granularity, false);
+	return vsvm_svm_migrate_range(svm, target, start, end, attrs->granularity,
+				      VSVM_MIGRATE_TRIGGER_GPU_FAULT, false);
 }
 
 /**
@@ -713,10 +903,12 @@ vm_fault_t vsvm_svm_migrate_to_ram(struct vm_fault *vmf)
 	int ret;
 
 	atomic64_inc(&vsvm_svm_page_count(vmf->page)->cpu_faults);
-	x = kvmalloc(sizeof(*x), GFP_KERNEL);
+	x = kvzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return VM_FAULT_OOM;
-	ret = vsvm_svm_migrate_piece_out(vma, start, end, vmf->page, NULL, x);
+	x->pid = vsvm_svm_page_pid(vmf->page);
+	x->trigger = VSVM_MIGRATE_TRIGGER_CPU_FAULT;
+	ret = vsvm_svm_migrate_piece_out(vma, start, end, vmf->page, x);
 	kvfree(x);
 	return ret ? VM_FAULT_SIGBUS : 0;
 }
@@ -739,6 +931,7 @@ int vsvm_svm_prefetch(struct vsvm_svm *svm, int gpu, u64 start, u64 end, bool ma
 {
 	struct vsvm_svm_attrs a;
 	u64 addr, first, last, next;
+	long moved;
 	int ret = 0;
 
 	lockdep_assert_held(&svm->lock);
@@ -747,7 +940,9 @@ int vsvm_svm_prefetch(struct vsvm_svm *svm, int gpu, u64 start, u64 end, bool ma
 	for (addr = start; addr < end && !ret; addr = next) {
 		vsvm_svm_attr_lookup(svm, addr, &a, &first, &last);
 		next = min_t(u64, end, last + 1);
-		ret = vsvm_svm_migrate_range(svm, gpu, addr, next, a.granularity, true);
+		moved = vsvm_svm_migrate_range(svm, gpu, addr, next, a.granularity,
+					       VSVM_MIGRATE_TRIGGER_PREFETCH, true);
+		ret = moved < 0 ? moved : 0;
 		if (!ret && map && gpu >= 0 && ((a.access | a.access_in_place) & BIT(gpu)))
 			ret = vsvm_svm_map(svm, gpu, addr, next, VSVM_HW_ACCESS_READ, &a);
 	}

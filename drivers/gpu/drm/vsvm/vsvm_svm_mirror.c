@@ -32,9 +32,20 @@
  * Pages come from hmm_range_fault() with the shared pagemap owner of the
  * vsvm GPUs, so a page in VRAM comes back as the VRAM page it is: one in
  * this GPU's VRAM is mapped as VRAM (its offset, no SYSTEM bit, no DMA
- * mapping; WRITE and ATOMIC as the CPU mapping and the attributes allow,
- * atomics need no COHERENT there), one in another GPU's VRAM is first
- * migrated to system memory (vsvm_svm_migrate_foreign()).
+ * mapping), one in another GPU's VRAM as a peer entry (its offset, PEER and
+ * the peer's index: the GPUs reach each other's VRAM over their link); both
+ * with WRITE and ATOMIC as the CPU mapping and the attributes allow (atomics
+ * on VRAM need no COHERENT).
+ *
+ * GPU atomics on system memory: with COHERENT the link does them, and
+ * writable system pages are mapped with ATOMIC. Without it,
+ * vsvm_svm_map_exclusive() takes the faulting page for device-exclusive
+ * access (make_device_exclusive_range(), after splitting a PMD-mapped huge
+ * page with vsvm_svm_migrate_split()) and maps it with ATOMIC; the
+ * conversion's own notifier event (MMU_NOTIFY_EXCLUSIVE with the pagemap
+ * owner) is ignored, since the page stays where the entries say. The CPU's
+ * next touch restores its mapping with an event of no owner, which clears
+ * the entry like any invalidation, and the GPU faults again.
  *
  * Entries of system pages: the DMA address of the page | VALID | READ |
  * SYSTEM, WRITE and ATOMIC as the CPU mapping and the attributes allow,
@@ -59,7 +70,10 @@
  * only then the pages are DMA-unmapped and their entries zeroed. A CPU unmap
  * (MMU_NOTIFY_UNMAP) also marks the ranges unmapped, which are never mapped
  * again, and records the interval (or, if no record can be allocated,
- * &vsvm_svm.unmap_scan) for the garbage collector.
+ * &vsvm_svm.unmap_scan) for the garbage collector. Each GPU that lost
+ * entries gets a GPU_UNMAP event, its trigger from the notifier event (CPU
+ * unmap, migration, any other CPU page-table change); vsvm_svm_mirror_drop()
+ * reports its unmaps as ADVICE.
  *
  * Garbage collector (vsvm_svm_gc_flush(), also run by &vsvm_svm.gc_work):
  * frees the unmapped ranges (entries cleared, TLBs flushed, pages unmapped,
@@ -92,6 +106,7 @@
  * mmu_interval_notifier_remove() is called with no lock held.
  */
 
+#include <linux/bitfield.h>
 #include <linux/bitops.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
@@ -104,6 +119,8 @@
 #include <linux/mmap_lock.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
+#include <linux/pagemap.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -112,6 +129,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_svm.h"
 #include "vsvm_vhw.h"
 #include "vsvm_vm.h"
@@ -138,8 +156,12 @@
  * @n: the notifier covering it
  * @start: first byte
  * @end: end (exclusive); inside one VMA, one notifier and one 2 MiB block
+ * @vdev: the GPU the piece is mapped on
  * @access: VSVM_HW_ACCESS_* bits of the request
  * @write: hmm_range_fault() is asked for writable pages
+ * @exclusive: one system page taken for device-exclusive access
+ *	(vsvm_svm_map_exclusive()): its entry gets ATOMIC without COHERENT
+ * @excl_page: that page while it is locked and referenced, or NULL
  * @seq: notifier sequence @pfns were read under
  * @pfns: hmm_range_fault() output, one per page
  * @dma: per page, the DMA mapping made for the commit (the VRAM offset
@@ -150,8 +172,11 @@ struct vsvm_svm_piece {
 	struct vsvm_svm_notifier *n;
 	u64 start;
 	u64 end;
+	struct vsvm_device *vdev;
 	u32 access;
 	bool write;
+	bool exclusive;
+	struct page *excl_page;
 	unsigned long seq;
 	unsigned long *pfns;
 	dma_addr_t *dma;
@@ -276,7 +301,12 @@ static void vsvm_svm_range_unmap_pages(struct vsvm_svm *svm, struct vsvm_svm_ran
 		counts[gpu] += vsvm_svm_entries_unmap(svm, r, gpu, s, e);
 }
 
-static void vsvm_svm_count_unmapped(struct vsvm_svm *svm, const u64 *counts, bool invalidation)
+/*
+ * Count the pages unmapped from each GPU in [@s, @e) and report the unmap
+ * with @trigger (VSVM_UNMAP_TRIGGER_*); an invalidation unless ADVICE
+ */
+static void vsvm_svm_count_unmapped(struct vsvm_svm *svm, const u64 *counts, u64 s, u64 e,
+				    u32 trigger)
 {
 	unsigned int gpu;
 
@@ -284,8 +314,9 @@ static void vsvm_svm_count_unmapped(struct vsvm_svm *svm, const u64 *counts, boo
 		if (!counts[gpu])
 			continue;
 		atomic64_add(counts[gpu], &svm->gpus[gpu].stats.pages_unmapped);
-		if (invalidation)
+		if (trigger != VSVM_UNMAP_TRIGGER_ADVICE)
 			atomic64_inc(&svm->gpus[gpu].stats.invalidations);
+		vsvm_event_gpu_unmap(svm->pid, svm->gpus[gpu].vdev->gpu_id, s, e - s, trigger);
 	}
 }
 
@@ -327,9 +358,10 @@ static void vsvm_svm_evict(struct vsvm_svm *svm, unsigned long gpus)
 	mod_delayed_work(system_unbound_wq, &svm->restore_work, msecs_to_jiffies(1));
 }
 
-/* Invalidate [@s, @e), inside one notifier; a CPU unmap if @unmap */
-static void vsvm_svm_invalidate_ranges(struct vsvm_svm *svm, u64 s, u64 e, bool unmap)
+/* Invalidate [@s, @e), inside one notifier, for VSVM_UNMAP_TRIGGER_* @trigger */
+static void vsvm_svm_invalidate_ranges(struct vsvm_svm *svm, u64 s, u64 e, u32 trigger)
 {
+	bool unmap = trigger == VSVM_UNMAP_TRIGGER_CPU_UNMAP;
 	unsigned long touched = 0, evict = 0, valid;
 	u64 counts[VSVM_MAX_GPUS] = {};
 	struct vsvm_svm_range *r;
@@ -357,7 +389,19 @@ static void vsvm_svm_invalidate_ranges(struct vsvm_svm *svm, u64 s, u64 e, bool 
 	vsvm_svm_vms_flush(svm, touched, s, e);
 	for (r = vsvm_svm_range_first(svm, s, e - 1); r; r = vsvm_svm_range_next(r, s, e - 1))
 		vsvm_svm_range_unmap_pages(svm, r, s, e, counts);
-	vsvm_svm_count_unmapped(svm, counts, true);
+	vsvm_svm_count_unmapped(svm, counts, s, e, trigger);
+}
+
+static u32 vsvm_svm_unmap_trigger(const struct mmu_notifier_range *range)
+{
+	switch (range->event) {
+	case MMU_NOTIFY_UNMAP:
+		return VSVM_UNMAP_TRIGGER_CPU_UNMAP;
+	case MMU_NOTIFY_MIGRATE:
+		return VSVM_UNMAP_TRIGGER_MIGRATION;
+	default:
+		return VSVM_UNMAP_TRIGGER_CPU_CHANGE;
+	}
 }
 
 static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
@@ -369,12 +413,19 @@ static bool vsvm_svm_invalidate(struct mmu_interval_notifier *mni,
 	u64 e = min_t(u64, range->end, (u64)n->it.last + 1);
 	bool unmap = range->event == MMU_NOTIFY_UNMAP;
 
+	/*
+	 * Our own device-exclusive conversion keeps the page where it is: the
+	 * GPUs' entries stay right (the CPU's next touch revokes it with an
+	 * event of no owner).
+	 */
+	if (range->event == MMU_NOTIFY_EXCLUSIVE && range->owner == vsvm_svm_pgmap_owner())
+		return true;
 	if (!mmu_notifier_range_blockable(range))
 		return false;
 
 	mutex_lock(&svm->notifier_lock);
 	mmu_interval_set_seq(mni, cur_seq);
-	vsvm_svm_invalidate_ranges(svm, s, e, unmap);
+	vsvm_svm_invalidate_ranges(svm, s, e, vsvm_svm_unmap_trigger(range));
 	if (unmap)
 		vsvm_svm_record_unmap(svm, s, e);
 	mutex_unlock(&svm->notifier_lock);
@@ -451,7 +502,7 @@ static void vsvm_svm_range_unlink(struct vsvm_svm *svm, struct vsvm_svm_range *r
 }
 
 /* Clear, flush and unmap every entry of the unlinked ranges on @list */
-static void vsvm_svm_ranges_zap(struct vsvm_svm *svm, struct list_head *list)
+static void vsvm_svm_ranges_zap(struct vsvm_svm *svm, struct list_head *list, u32 trigger)
 {
 	u64 counts[VSVM_MAX_GPUS] = {};
 	u64 s = U64_MAX, e = 0;
@@ -469,7 +520,7 @@ static void vsvm_svm_ranges_zap(struct vsvm_svm *svm, struct list_head *list)
 		vsvm_svm_vms_flush(svm, gpus, s, e);
 	list_for_each_entry(r, list, gc_link)
 		vsvm_svm_range_unmap_pages(svm, r, r->it.start, vsvm_svm_range_end(r), counts);
-	vsvm_svm_count_unmapped(svm, counts, false);
+	vsvm_svm_count_unmapped(svm, counts, s, e, trigger);
 }
 
 /* Free the page tables of [@s, @e) that map nothing, in the VMs of @gpus */
@@ -569,7 +620,8 @@ void vsvm_svm_gc_flush(struct vsvm_svm *svm)
 	list_splice_init(&svm->unmap_list, &unmaps);
 	scan = svm->unmap_scan;
 	svm->unmap_scan = false;
-	vsvm_svm_ranges_zap(svm, &ranges);
+	/* Their entries went at the CPU unmap */
+	vsvm_svm_ranges_zap(svm, &ranges, VSVM_UNMAP_TRIGGER_CPU_UNMAP);
 	mutex_unlock(&svm->notifier_lock);
 
 	vsvm_svm_ranges_free(svm, &ranges);
@@ -614,7 +666,7 @@ void vsvm_svm_mirror_drop(struct vsvm_svm *svm, u64 start, u64 last)
 	mutex_lock(&svm->notifier_lock);
 	while ((r = vsvm_svm_range_first(svm, start, last)))
 		vsvm_svm_range_unlink(svm, r, &ranges);
-	vsvm_svm_ranges_zap(svm, &ranges);
+	vsvm_svm_ranges_zap(svm, &ranges, VSVM_UNMAP_TRIGGER_ADVICE);
 	mutex_unlock(&svm->notifier_lock);
 	vsvm_svm_ranges_free(svm, &ranges);
 }
@@ -759,28 +811,12 @@ static unsigned long vsvm_svm_piece_pages(const struct vsvm_svm_piece *p)
 	return (p->end - p->start) >> PAGE_SHIFT;
 }
 
-/* Whether a page of the piece is in the VRAM of a GPU other than @gpu */
-static bool vsvm_svm_piece_foreign(struct vsvm_svm *svm, unsigned int gpu,
-				   const struct vsvm_svm_piece *p)
-{
-	unsigned long i, n = vsvm_svm_piece_pages(p);
-	struct page *page;
-
-	for (i = 0; i < n; i++) {
-		page = hmm_pfn_to_page(p->pfns[i]);
-		if (vsvm_svm_page_is_vram(page) &&
-		    vsvm_svm_page_vdev(page) != svm->gpus[gpu].vdev)
-			return true;
-	}
-	return false;
-}
-
 /*
  * Fault the pages of the piece in and record the notifier sequence. VRAM
- * pages of this GPU come back as they are (the pagemap owner is shared),
- * those of other GPUs are moved to system memory first.
+ * pages of every vsvm GPU come back as they are (the pagemap owner is
+ * shared).
  */
-static int vsvm_svm_get_pages(struct vsvm_svm *svm, unsigned int gpu, struct vsvm_svm_piece *p,
+static int vsvm_svm_get_pages(struct vsvm_svm *svm, struct vsvm_svm_piece *p,
 			      unsigned long timeout)
 {
 	struct hmm_range range = {
@@ -799,19 +835,103 @@ static int vsvm_svm_get_pages(struct vsvm_svm *svm, unsigned int gpu, struct vsv
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm->mm);
 		ret = hmm_range_fault(&range);
-		if (!ret && vsvm_svm_piece_foreign(svm, gpu, p))
-			ret = vsvm_svm_migrate_foreign(svm, gpu, p->start, p->end) ?: -EBUSY;
 		mmap_read_unlock(svm->mm);
 	} while (ret == -EBUSY);
 	p->seq = range.notifier_seq;
 	return ret;
 }
 
-/* The entry bits of a page in this GPU's VRAM: atomics need no COHERENT */
-static u64 vsvm_svm_vram_flags(unsigned long pfn, const struct vsvm_svm_attrs *a, bool read)
+/*
+ * Under the mmap lock, fault the one page of @p in writable and look at it
+ * before it is taken for device-exclusive access: a VRAM page needs nothing
+ * (*@vram); a page the CPU maps with a PMD is split first (-EBUSY: look
+ * again), since make_device_exclusive_range() takes no page of a large
+ * folio; a large folio the CPU maps with PTEs cannot be split here
+ * (-EOPNOTSUPP).
+ */
+static int vsvm_svm_excl_prepare(struct vsvm_svm *svm, struct vsvm_svm_piece *p, bool *vram)
 {
+	struct hmm_range range = {
+		.notifier = &p->n->mni,
+		.notifier_seq = p->seq,
+		.start = p->start,
+		.end = p->end,
+		.hmm_pfns = p->pfns,
+		.default_flags = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
+		.dev_private_owner = vsvm_svm_pgmap_owner(),
+	};
+	struct page *page;
+	int ret;
+
+	ret = hmm_range_fault(&range);
+	if (ret)
+		return ret;
+	page = hmm_pfn_to_page(p->pfns[0]);
+	*vram = vsvm_svm_page_is_vram(page);
+	if (*vram)
+		return 0;
+	if (hmm_pfn_to_map_order(p->pfns[0]) >= VSVM_SVM_HUGE_ORDER)
+		return vsvm_svm_migrate_split(svm, p->start) ?: -EBUSY;
+	return folio_test_large(page_folio(page)) ? -EOPNOTSUPP : 0;
+}
+
+/*
+ * Take the one system page of @p for device-exclusive access and record
+ * the notifier sequence: the CPU's mapping becomes a device-exclusive entry
+ * (our own notifier event, which the mirror ignores) until the CPU touches
+ * the page again. Returns with the page locked and referenced in
+ * @p->excl_page; a VRAM page is returned as hmm_range_fault() gave it.
+ */
+static int vsvm_svm_get_exclusive(struct vsvm_svm *svm, struct vsvm_svm_piece *p,
+				  unsigned long timeout)
+{
+	struct page *page = NULL;
+	bool vram;
+	int ret;
+
+	do {
+		if (time_after(jiffies, timeout))
+			return -EAGAIN;
+		p->seq = mmu_interval_read_begin(&p->n->mni);
+		mmap_read_lock(svm->mm);
+		ret = vsvm_svm_excl_prepare(svm, p, &vram);
+		if (!ret && !vram) {
+			ret = make_device_exclusive_range(svm->mm, p->start, p->end, &page,
+							  vsvm_svm_pgmap_owner());
+			/* Found but not taken: its folio lock was busy */
+			ret = ret < 0 ? ret : page ? 0 : -EBUSY;
+		}
+		mmap_read_unlock(svm->mm);
+	} while (ret == -EBUSY);
+	if (ret || !page)
+		return ret;
+	p->excl_page = page;
+	p->pfns[0] = page_to_pfn(page) | HMM_PFN_VALID | HMM_PFN_WRITE;
+	return 0;
+}
+
+/* Let the CPU's next touch revoke the page taken for device-exclusive access */
+static void vsvm_svm_excl_release(struct vsvm_svm_piece *p)
+{
+	if (!p->excl_page)
+		return;
+	unlock_page(p->excl_page);
+	put_page(p->excl_page);
+	p->excl_page = NULL;
+}
+
+/*
+ * The entry bits of a VRAM page, in this GPU's VRAM or a peer's (over the
+ * link): atomics need no COHERENT
+ */
+static u64 vsvm_svm_vram_flags(const struct vsvm_svm_piece *p, unsigned long pfn,
+			       const struct vsvm_svm_attrs *a, bool read)
+{
+	struct vsvm_device *owner = vsvm_svm_page_vdev(hmm_pfn_to_page(pfn));
 	u64 flags = VSVM_PTE_VALID | VSVM_PTE_READ;
 
+	if (owner != p->vdev)
+		flags |= VSVM_PTE_PEER | FIELD_PREP(VSVM_PTE_PEER_MASK, owner->index);
 	if ((pfn & HMM_PFN_WRITE) && !(a->flags & VSVM_SVM_FLAG_GPU_RO) &&
 	    !(read && (a->flags & VSVM_SVM_FLAG_GPU_READ_MOSTLY)))
 		flags |= VSVM_PTE_WRITE | VSVM_PTE_ATOMIC;
@@ -820,21 +940,22 @@ static u64 vsvm_svm_vram_flags(unsigned long pfn, const struct vsvm_svm_attrs *a
 	return flags;
 }
 
-/* The entry bits (without address) of page @pfn of a range with @a */
-static u64 vsvm_svm_entry_flags(unsigned long pfn, const struct vsvm_svm_attrs *a, u32 access)
+/* The entry bits (without address) of page @pfn of @p in a range with @a */
+static u64 vsvm_svm_entry_flags(const struct vsvm_svm_piece *p, unsigned long pfn,
+				const struct vsvm_svm_attrs *a)
 {
-	bool read = !(access & VSVM_SVM_WRITES);
+	bool read = !(p->access & VSVM_SVM_WRITES);
 	u64 flags = VSVM_PTE_VALID | VSVM_PTE_READ | VSVM_PTE_SYSTEM;
 
 	if (vsvm_svm_page_is_vram(hmm_pfn_to_page(pfn)))
-		return vsvm_svm_vram_flags(pfn, a, read);
+		return vsvm_svm_vram_flags(p, pfn, a, read);
 
 	if (!(pfn & HMM_PFN_WRITE)) {
 		flags |= VSVM_SVM_ENTRY_DMA_TO_DEVICE;
 	} else if (!(a->flags & VSVM_SVM_FLAG_GPU_RO) &&
 		   !(read && (a->flags & VSVM_SVM_FLAG_GPU_READ_MOSTLY))) {
 		flags |= VSVM_PTE_WRITE;
-		if (a->flags & VSVM_SVM_FLAG_COHERENT)
+		if ((a->flags & VSVM_SVM_FLAG_COHERENT) || p->exclusive)
 			flags |= VSVM_PTE_ATOMIC;
 	}
 	if (a->flags & VSVM_SVM_FLAG_GPU_EXEC)
@@ -858,8 +979,7 @@ static bool vsvm_svm_entry_keep(u64 old, u64 flags)
 static u64 vsvm_svm_piece_flags(const struct vsvm_svm_piece *p, const struct vsvm_svm_range *r,
 				u64 addr)
 {
-	return vsvm_svm_entry_flags(p->pfns[(addr - p->start) >> PAGE_SHIFT], &r->attrs,
-				    p->access);
+	return vsvm_svm_entry_flags(p, p->pfns[(addr - p->start) >> PAGE_SHIFT], &r->attrs);
 }
 
 /*
@@ -989,7 +1109,7 @@ static u64 vsvm_svm_commit_range(struct vsvm_svm *svm, unsigned int gpu,
 	for (addr = s; addr < e; addr += PAGE_SIZE) {
 		i = (addr - r->it.start) >> PAGE_SHIFT;
 		j = (addr - p->start) >> PAGE_SHIFT;
-		flags = vsvm_svm_entry_flags(p->pfns[j], &r->attrs, p->access);
+		flags = vsvm_svm_entry_flags(p, p->pfns[j], &r->attrs);
 		if (vsvm_svm_entry_keep(entries[i], flags)) {
 			entries[i] |= flags & VSVM_SVM_ENTRY_GROW;
 			continue;
@@ -1113,17 +1233,23 @@ static int vsvm_svm_piece_do(struct vsvm_svm *svm, unsigned int gpu, struct vsvm
 	int ret;
 
 	do {
-		ret = vsvm_svm_get_pages(svm, gpu, p, timeout);
+		ret = p->exclusive ? vsvm_svm_get_exclusive(svm, p, timeout) :
+				     vsvm_svm_get_pages(svm, p, timeout);
 		if (!ret)
 			ret = vsvm_svm_piece_map(svm, gpu, p);
-		if (ret)
+		if (ret) {
+			vsvm_svm_excl_release(p);
 			return ret;
+		}
 
 		mutex_lock(&svm->notifier_lock);
 		retry = mmu_interval_read_retry(&p->n->mni, p->seq);
 		if (!retry)
 			ret = vsvm_svm_commit(svm, gpu, p);
 		mutex_unlock(&svm->notifier_lock);
+		if (!retry && p->excl_page)
+			atomic64_inc(&svm->gpus[gpu].stats.exclusive);
+		vsvm_svm_excl_release(p);
 		vsvm_svm_piece_unmap(svm, gpu, p);
 	} while (retry);
 
@@ -1160,7 +1286,7 @@ static int vsvm_svm_piece_do(struct vsvm_svm *svm, unsigned int gpu, struct vsvm
 int vsvm_svm_map(struct vsvm_svm *svm, unsigned int gpu, u64 start, u64 end, u32 access,
 		 const struct vsvm_svm_attrs *attrs)
 {
-	struct vsvm_svm_piece p = { .access = access };
+	struct vsvm_svm_piece p = { .access = access, .vdev = svm->gpus[gpu].vdev };
 	struct vsvm_svm_attrs a = *attrs;
 	unsigned long n;
 	u64 addr;
@@ -1192,6 +1318,50 @@ out:
 	kvfree(p.dma);
 	kvfree(p.pfns);
 	return ret;
+}
+
+/**
+ * vsvm_svm_map_exclusive() - map a system page for GPU atomics
+ * @svm: the process context
+ * @gpu: GPU index; the process has a VM on it
+ * @addr: the page, page aligned
+ * @attrs: the attributes in force at @addr (without COHERENT: the link
+ *	does no atomics on system memory)
+ *
+ * Takes the page for device-exclusive access with
+ * make_device_exclusive_range() and maps it on @gpu with ATOMIC: the CPU's
+ * next touch of the page restores its own mapping, which invalidates the
+ * GPU's entry, and the GPU faults again on its next atomic. A page the CPU
+ * maps as part of a PMD (a transparent huge page) is split first. A page
+ * in VRAM (this GPU's or a peer's) needs no exclusive access and is mapped
+ * as it is.
+ *
+ * Context: &vsvm_svm.lock held, with a reference on the mm's users; the
+ * mmap lock not held.
+ * Return: 0, or as vsvm_svm_map(); -EOPNOTSUPP for a page of a large folio
+ * the CPU maps with PTEs.
+ */
+int vsvm_svm_map_exclusive(struct vsvm_svm *svm, unsigned int gpu, u64 addr,
+			   const struct vsvm_svm_attrs *attrs)
+{
+	struct vsvm_svm_piece p = {
+		.access = VSVM_HW_ACCESS_ATOMIC,
+		.exclusive = true,
+		.vdev = svm->gpus[gpu].vdev,
+	};
+	struct vsvm_svm_attrs a = *attrs;
+	unsigned long pfn;
+	dma_addr_t dma;
+	int ret;
+
+	lockdep_assert_held(&svm->lock);
+	if (list_empty(&svm->gpus[gpu].vms))
+		return -ENODEV;
+	p.pfns = &pfn;
+	p.dma = &dma;
+	ret = vsvm_svm_notifiers_ensure(svm, addr, addr + PAGE_SIZE) ?:
+	      vsvm_svm_piece_init(svm, gpu, &p, addr, addr + PAGE_SIZE, &a);
+	return ret ?: vsvm_svm_piece_do(svm, gpu, &p);
 }
 
 /*
@@ -1432,7 +1602,7 @@ void vsvm_svm_mirror_fini(struct vsvm_svm *svm)
 		vsvm_svm_range_unlink(svm, r, &ranges);
 	list_splice_init(&svm->unmap_list, &unmaps);
 	svm->unmap_scan = false;
-	vsvm_svm_ranges_zap(svm, &ranges);
+	vsvm_svm_ranges_zap(svm, &ranges, VSVM_UNMAP_TRIGGER_ADVICE);
 	mutex_unlock(&svm->notifier_lock);
 	vsvm_svm_ranges_free(svm, &ranges);
 	mutex_unlock(&svm->lock);

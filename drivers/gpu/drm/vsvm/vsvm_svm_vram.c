@@ -64,6 +64,7 @@
 #include <uapi/drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
+#include "vsvm_event.h"
 #include "vsvm_mem.h"
 #include "vsvm_svm.h"
 
@@ -150,6 +151,18 @@ u32 vsvm_svm_page_granularity(const struct page *page)
 struct vsvm_svm_vram_count *vsvm_svm_page_count(const struct page *page)
 {
 	return &vsvm_svm_page_bo(page)->stats->gpu[vsvm_svm_page_vdev(page)->index];
+}
+
+/**
+ * vsvm_svm_page_pid() - the process a VRAM page's data belongs to
+ * @page: a VRAM page in use
+ *
+ * Return: the thread-group id of the process that migrated the data to
+ * VRAM, for events.
+ */
+pid_t vsvm_svm_page_pid(const struct page *page)
+{
+	return vsvm_svm_page_bo(page)->stats->pid;
 }
 
 /**
@@ -338,7 +351,8 @@ static void vsvm_svm_bo_evict_pass(unsigned long *src, const unsigned long *pfns
  *
  * Migrates every page of the object still in use to system memory through
  * the copy engine, wherever it is mapped, and waits until every page is
- * free so that the VRAM can be reused.
+ * free so that the VRAM can be reused. Emits an EVICTION event first (the
+ * migrations follow as their own events).
  *
  * Context: called from TTM's move callback with the object's dma_resv held;
  * takes no SVM lock and no mmap lock.
@@ -358,6 +372,7 @@ int vsvm_svm_bo_evict(struct ttm_buffer_object *tbo)
 	if (!pfns)
 		return -ENOMEM;
 	vsvm_svm_bo_pfns(sbo, pfns);
+	vsvm_event_eviction(sbo->stats->pid, sbo->pm->vdev->gpu_id, npages);
 	while (atomic_read(&sbo->refs)) {
 		if (time_after(jiffies, timeout)) {
 			ret = -EBUSY;
