@@ -126,6 +126,7 @@
  * @pid: thread-group id of the process whose memory moves, for events
  * @trigger: VSVM_MIGRATE_TRIGGER_* of the migration, for events
  * @moved: pages moved so far, over every piece
+ * @fault_page: the page of a CPU fault, or NULL
  * @ev_from: per event slot (0: system memory, 1 + GPU index), the source
  *	location of the piece's migration events
  * @ev_pages: per event slot, the pages collected from there (0: no event)
@@ -138,6 +139,7 @@ struct vsvm_svm_xfer {
 	pid_t pid;
 	u32 trigger;
 	u64 moved;
+	struct page *fault_page;
 	struct vsvm_device *ev_from[VSVM_MAX_GPUS + 1];
 	u64 ev_pages[VSVM_MAX_GPUS + 1];
 };
@@ -551,14 +553,19 @@ static void vsvm_svm_copy_out(struct vsvm_svm_xfer *x, unsigned long npages,
 static unsigned long vsvm_svm_count_out(struct vsvm_svm_xfer *x, unsigned long npages)
 {
 	struct vsvm_svm_vram_count *c;
+	struct page *spage;
 	unsigned long i, n = 0;
 
 	for (i = 0; i < npages; i++) {
 		if (!x->dst[i] || !(x->src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		c = vsvm_svm_page_count(migrate_pfn_to_page(x->src[i]));
+		spage = migrate_pfn_to_page(x->src[i]);
+		c = vsvm_svm_page_count(spage);
 		atomic64_inc(&c->pages_out);
 		atomic64_add(PAGE_SIZE, &c->bytes_copied);
+		/* A CPU fault counts once its page moved (else the CPU faults again) */
+		if (spage == x->fault_page)
+			atomic64_inc(&c->cpu_faults);
 		n++;
 	}
 	x->moved += n;
@@ -902,12 +909,12 @@ vm_fault_t vsvm_svm_migrate_to_ram(struct vm_fault *vmf)
 	struct vsvm_svm_xfer *x;
 	int ret;
 
-	atomic64_inc(&vsvm_svm_page_count(vmf->page)->cpu_faults);
 	x = kvzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return VM_FAULT_OOM;
 	x->pid = vsvm_svm_page_pid(vmf->page);
 	x->trigger = VSVM_MIGRATE_TRIGGER_CPU_FAULT;
+	x->fault_page = vmf->page;
 	ret = vsvm_svm_migrate_piece_out(vma, start, end, vmf->page, x);
 	kvfree(x);
 	return ret ? VM_FAULT_SIGBUS : 0;
