@@ -131,9 +131,10 @@
  *
  * SUBTEST: coherent-atomic
  * Description: ATOMIC_ADD on malloc'd counters gives exact totals with the
- *              default COHERENT flag; without COHERENT an atomic faults
- *              with ATOMIC and changes nothing while plain writes work;
- *              with COHERENT set again atomics work.
+ *              default COHERENT flag; without COHERENT too, each page
+ *              taken for device-exclusive access (the exclusive counter
+ *              grows by at least the pages, again after the CPU touched
+ *              them); with COHERENT set again no page is taken.
  *
  * SUBTEST: gpu-exec
  * Description: A PROGRAM whose code sits in malloc'd memory faults with
@@ -1659,6 +1660,7 @@ static void test_coherent_atomic(void)
 {
 	const uint64_t size = 64 * KIB, n = size / 8, rounds = 4;
 	struct buf view;
+	uint64_t excl;
 	struct gpu c;
 	void *mem;
 
@@ -1673,19 +1675,23 @@ static void test_coherent_atomic(void)
 	set1(fds[0], view.va, size, A_CLR_FLAGS, F_COHERENT);
 	igt_assert_eq_u32(get1(fds[0], view.va, size, A_CLR_FLAGS, JUNK, NULL),
 			  F_ALL);
-	gpu_expect_fault(&c, VSVM_KERNEL_ATOMIC_ADD, (uint64_t[6]){ view.va, 3, n }, &view,
-			 VSVM_ACCESS_ATOMIC);
-	vt_check_value(view.p, n, 3 * rounds, "counters after a refused atomic");
-	/* plain writes need no COHERENT */
+	/* without COHERENT each page is taken for device-exclusive access */
+	excl = vt_svm_count(paths[0], "exclusive");
+	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
+	vt_check_value(view.p, n, 6 * rounds, "counters without COHERENT");
+	igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+	/* the CPU's reads revoked it: the next atomics take the pages again */
+	excl = vt_svm_count(paths[0], "exclusive");
 	gpu_fill(&c, &view, 100);
-	vt_check_value(view.p, n, 100, "counters written without COHERENT");
-	gpu_expect_fault(&c, VSVM_KERNEL_ATOMIC_ADD, (uint64_t[6]){ view.va, 3, n }, &view,
-			 VSVM_ACCESS_ATOMIC);
-	vt_check_value(view.p, n, 100, "counters after a refused atomic");
+	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
+	vt_check_value(view.p, n, 100 + 3 * rounds, "counters written, then atomics");
+	igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
 
 	set1(fds[0], view.va, size, A_SET_FLAGS, F_COHERENT);
+	excl = vt_svm_count(paths[0], "exclusive");
 	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
-	vt_check_value(view.p, n, 100 + 3 * rounds, "counters with COHERENT again");
+	vt_check_value(view.p, n, 100 + 6 * rounds, "counters with COHERENT again");
+	igt_assert_eq_u64(vt_svm_count(paths[0], "exclusive"), excl);
 	gpu_fini(&c);
 	free(mem);
 }

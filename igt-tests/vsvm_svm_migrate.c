@@ -172,12 +172,12 @@
  *              prefetch to the GPU counts exactly the 4096 pages in.
  *
  * SUBTEST: migrate-two-gpus
- * Description: Data prefetched to GPU 0 is read right by GPU 1, which moves
- *              it back to system memory first (exactly 1024 pages out of
- *              GPU 0, none into GPU 1: in-place access, no peer access);
- *              after a prefetch to GPU 1 it has 1024 pages there and GPU 0
- *              none, and GPU 0's read moves them back likewise; a prefetch
- *              from GPU 0's VRAM straight to GPU 1 leaves every page on GPU 1.
+ * Description: Data prefetched to GPU 0 is read right by GPU 1 in place
+ *              over the peer link (no page moves); after a prefetch to
+ *              system memory and one to GPU 1 it has 1024 pages there and
+ *              GPU 0 reads them in place likewise; prefetches between the
+ *              two VRAMs move every page directly (pages out of the source,
+ *              in and bytes copied on the destination only).
  * Test requirement: 2 GPUs with VSVM_CAP_SVM_VRAM
  */
 
@@ -1647,11 +1647,15 @@ static void test_migrate_two_gpus(void)
 	gpu_check(a, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 0");
 	EXPECT(a, &ma, "GPU 0 reads its VRAM");
 
-	/* in place on GPU 1: back to system memory first */
+	/* in place on GPU 1: peer access, nothing moves */
 	gpu_check(b, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 1");
-	EXPECT(a, &ma, "GPU 1 reads data in GPU 0's VRAM", .pages_out = np, .bytes_copied = size,
-	       .vram_pages = -(int64_t)np);
+	EXPECT(a, &ma, "GPU 1 reads data in GPU 0's VRAM");
 	EXPECT(b, &mb, "GPU 1 reads data in GPU 0's VRAM", .faults = ANY);
+
+	/* back to system memory, then to GPU 1 */
+	prefetch(a, buf, size, VSVM_SVM_LOCATION_SYSMEM);
+	EXPECT(a, &ma, "prefetch to system memory", .pages_out = np, .bytes_copied = size,
+	       .vram_pages = -(int64_t)np);
 
 	prefetch(b, buf, size, b->gpu_id);
 	EXPECT(b, &mb, "prefetch to GPU 1", .pages_in = np, .bytes_copied = size,
@@ -1660,19 +1664,20 @@ static void test_migrate_two_gpus(void)
 	gpu_check(b, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 1");
 	EXPECT(b, &mb, "GPU 1 reads its VRAM");
 	gpu_check(a, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 0");
-	EXPECT(b, &mb, "GPU 0 reads data in GPU 1's VRAM", .pages_out = np, .bytes_copied = size,
-	       .vram_pages = -(int64_t)np);
+	EXPECT(b, &mb, "GPU 0 reads data in GPU 1's VRAM");
 	EXPECT(a, &ma, "GPU 0 reads data in GPU 1's VRAM", .faults = ANY);
 
-	/* from one VRAM to the other (through system memory or not) */
+	/* from one VRAM to the other directly: GPU 1's copy engine reads GPU 0's VRAM */
 	prefetch(a, buf, size, a->gpu_id);
-	EXPECT(a, &ma, "prefetch to GPU 0 again", .pages_in = np, .bytes_copied = size,
-	       .vram_pages = np);
+	EXPECT(a, &ma, "prefetch from GPU 1's VRAM to GPU 0", .pages_in = np,
+	       .bytes_copied = size, .vram_pages = np);
+	EXPECT(b, &mb, "prefetch from GPU 1's VRAM to GPU 0", .pages_out = np,
+	       .vram_pages = -(int64_t)np);
 	prefetch(b, buf, size, b->gpu_id);
-	EXPECT(b, &mb, "prefetch from GPU 0's VRAM to GPU 1", .pages_in = ANY,
-	       .bytes_copied = ANY, .vram_pages = np);
-	EXPECT(a, &ma, "prefetch from GPU 0's VRAM to GPU 1", .pages_out = ANY,
-	       .bytes_copied = ANY, .vram_pages = -(int64_t)np);
+	EXPECT(b, &mb, "prefetch from GPU 0's VRAM to GPU 1", .pages_in = np,
+	       .bytes_copied = size, .vram_pages = np);
+	EXPECT(a, &ma, "prefetch from GPU 0's VRAM to GPU 1", .pages_out = np,
+	       .vram_pages = -(int64_t)np);
 	gpu_check(b, buf, n, seed, 1, "buffer moved from GPU 0's VRAM to GPU 1's");
 	EXPECT(b, &mb, "GPU 1 reads its VRAM");
 	vt_check_pattern(buf, n, seed, 1, "buffer in GPU 1's VRAM, read by the CPU");

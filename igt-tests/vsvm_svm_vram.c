@@ -96,9 +96,10 @@
  *              out; with GPU_READ_MOSTLY and ACCESS a GPU read fault moves
  *              nothing and the write fault after it migrates 512 pages in.
  *              With 2 GPUs: data in GPU 1's VRAM with PREFERRED_LOC GPU 1
- *              and ACCESS for GPU 0 is moved to system memory by a GPU 0
- *              fault (512 pages out of GPU 1, none into GPU 0), and a GPU 1
- *              fault brings it back (512 pages into GPU 1).
+ *              and ACCESS for GPU 0 stays there on a GPU 0 fault (mapped
+ *              over the peer link: no page moves); without a preferred
+ *              location the GPU 0 fault moves its 512 pages directly from
+ *              GPU 1's VRAM to GPU 0's.
  *
  * SUBTEST: migrate-races
  * Description: kfdtest MultiThreadMigrationTest: for 2 s, two CPU threads
@@ -495,8 +496,9 @@ static uint64_t delta(const struct snap *then, const struct snap *now, enum ctr 
 
 /*
  * What moved since a snapshot: pages in and out, CPU faults, VRAM pieces
- * evicted, pages that were never populated (zero-filled in VRAM, not copied)
- * and VRAM pages freed by munmap (gone without a migration).
+ * evicted, pages that were never populated (zero-filled in VRAM, not copied),
+ * VRAM pages freed by munmap (gone without a migration) and pages out that
+ * another GPU's copy engine moved (VRAM to VRAM: not copied here).
  */
 struct moves {
 	uint64_t in;
@@ -505,6 +507,7 @@ struct moves {
 	uint64_t evictions;
 	uint64_t zeroed;
 	uint64_t freed;
+	uint64_t peer_out;
 };
 
 static void check_delta(const char *what, int g, const char *name, uint64_t got, uint64_t want)
@@ -532,7 +535,7 @@ static void expect_moves(const struct snap *s, struct moves m, const char *what)
 	check_delta(what, s->g, "cpu_faults", delta(s, &now, C_CPU), m.cpu);
 	check_delta(what, s->g, "vram_evictions", delta(s, &now, C_EVICT), m.evictions);
 	check_delta(what, s->g, "bytes_copied", delta(s, &now, C_BYTES),
-		    PAGE * (m.in + m.out - m.zeroed));
+		    PAGE * (m.in + m.out - m.zeroed - m.peer_out));
 	check_delta(what, s->g, "vram_pages", delta(s, &now, C_VRAM), m.in - m.out - m.freed);
 }
 
@@ -1008,16 +1011,26 @@ static void policy_other_gpu(struct gpu *c)
 	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES }, "prefetch to GPU 1");
 	gpu_check(&c1, buf, n, seed, 1, "data in GPU 1's VRAM");
 
-	/* no peer access: GPU 0's fault moves it to system memory, not to GPU 0 */
+	/* GPU 0 maps it over the peer link: it stays at its preferred location */
 	gpu_check(c, buf, n, seed, 1, "GPU 1's data read by GPU 0");
-	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES, .out = BLOCK_PAGES },
+	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES },
 		     "GPU 0 fault on data in GPU 1's VRAM (GPU 1)");
 	expect_moves(&s0, (struct moves){ 0 }, "GPU 0 fault on data in GPU 1's VRAM (GPU 0)");
-	cpu_check(c, buf, n, seed, 1, 0, 0, "data moved out of GPU 1's VRAM, read by the CPU");
-	/* GPU 1 faults it back: its preferred location */
-	gpu_check(&c1, buf, n, seed, 1, "data moved out of GPU 1's VRAM, read by GPU 1");
-	expect_moves(&s1, (struct moves){ .in = 2 * BLOCK_PAGES, .out = BLOCK_PAGES },
-		     "GPU 1 fault, PREFERRED_LOC GPU 1");
+	/*
+	 * Without a preferred location GPU 0's ACCESS moves it straight from GPU 1
+	 * (setting ACCESS again unmaps the range: the next access faults)
+	 */
+	set_attrs(c, buf, HUGE,
+		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_PREFERRED_LOC,
+						     VSVM_SVM_LOCATION_UNDEFINED),
+						attr(VSVM_SVM_ATTR_ACCESS, c->id) }, 2);
+	gpu_check(c, buf, n, seed, 1, "GPU 1's data read by GPU 0, no preferred location");
+	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES, .out = BLOCK_PAGES,
+					  .peer_out = BLOCK_PAGES },
+		     "GPU 0 fault without a preferred location (GPU 1)");
+	expect_moves(&s0, (struct moves){ .in = BLOCK_PAGES },
+		     "GPU 0 fault without a preferred location (GPU 0)");
+	cpu_check(c, buf, n, seed, 1, 1, BLOCK_PAGES, "data moved to GPU 0, read by the CPU");
 	unmap(buf, HUGE);
 	gpu_close(&c1);
 }

@@ -60,6 +60,7 @@ bins=() vmargs=() guestenv=("VSVM_TESTS=$pattern")
 case "$mode" in
 check)
 	for b in $(make -s -C igt-tests list); do bins+=(--bin "$b"); done
+	bins+=(--bin tools/vsvm-smi/vsvm-smi)
 	script=scripts/guest/check.sh
 	if [ "${VSVM_COHERENT:-1}" != 0 ]; then
 		vmargs+=(--mem "$coherent_mem" --append "memmap=${coherent_size_mb}M\$$coherent_base")

@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "libvsvm.h"
 
 #define NSEC_PER_SEC 1000000000LL
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A growable set of vsvm render-node paths. */
 struct node_list {
@@ -512,6 +515,128 @@ int vsvm_svm_prefetch(int fd, const void *start, uint64_t size, uint32_t locatio
 	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &args);
 }
 
+/* ---- SVM events and counters ------------------------------------------- */
+
+/* Open an events descriptor for @pid's SVM events of the kinds in @mask. */
+int vsvm_events_open(int fd, uint64_t mask, uint32_t pid, uint32_t flags, uint32_t capacity,
+		     int *events_fd)
+{
+	struct drm_vsvm_events_open args = {
+		.mask = mask,
+		.pid = pid,
+		.flags = flags,
+		.capacity = capacity,
+		.fd = -1,
+	};
+	int ret;
+
+	ret = vsvm_ioctl(fd, DRM_IOCTL_VSVM_EVENTS_OPEN, &args);
+	if (!ret)
+		*events_fd = args.fd;
+	return ret;
+}
+
+/* Wait up to @timeout_ms for records, then read what is queued (at most @max). */
+int vsvm_events_read(int events_fd, struct drm_vsvm_event *ev, unsigned int max, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = events_fd, .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	if (!max)
+		return -EINVAL;
+	if (max > INT_MAX / sizeof(*ev))
+		max = INT_MAX / sizeof(*ev);
+	ret = poll(&pfd, 1, timeout_ms);
+	if (ret < 0)
+		return -errno;
+	if (!ret)
+		return 0;
+	if (pfd.revents & POLLNVAL)
+		return -EBADF;
+	/* POLLERR or POLLHUP without records: a read could block */
+	if (!(pfd.revents & POLLIN))
+		return -EIO;
+	n = read(events_fd, ev, max * sizeof(*ev));
+	if (n < 0)
+		/* another reader of the descriptor took the records first */
+		return errno == EAGAIN ? 0 : -errno;
+	return n / sizeof(*ev);
+}
+
+/* Read the SVM counters of a process (or of the next one) on the GPU of @fd. */
+int vsvm_svm_counters(int fd, uint32_t pid, uint32_t flags, struct drm_vsvm_svm_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	c->flags = flags;
+	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_SVM_COUNTERS, c);
+}
+
+/* Name of an event kind, for messages. */
+const char *vsvm_event_kind_name(uint32_t kind)
+{
+	static const char *const names[VSVM_EVENT_KIND_MAX + 1] = {
+		[VSVM_EVENT_FAULT_START] = "fault-start",
+		[VSVM_EVENT_FAULT_END] = "fault-end",
+		[VSVM_EVENT_MIGRATE_START] = "migrate-start",
+		[VSVM_EVENT_MIGRATE_END] = "migrate-end",
+		[VSVM_EVENT_EVICTION] = "eviction",
+		[VSVM_EVENT_GPU_UNMAP] = "gpu-unmap",
+		[VSVM_EVENT_QUEUE_SUSPEND] = "queue-suspend",
+		[VSVM_EVENT_QUEUE_RESUME] = "queue-resume",
+		[VSVM_EVENT_DROPPED] = "dropped",
+	};
+
+	return kind <= VSVM_EVENT_KIND_MAX ? names[kind] : NULL;
+}
+
+/* Name of the trigger of an event of @kind, for messages. */
+const char *vsvm_event_trigger_name(uint32_t kind, uint32_t trigger)
+{
+	static const char *const migrate[] = {
+		[VSVM_MIGRATE_TRIGGER_PREFETCH] = "prefetch",
+		[VSVM_MIGRATE_TRIGGER_GPU_FAULT] = "gpu-fault",
+		[VSVM_MIGRATE_TRIGGER_CPU_FAULT] = "cpu-fault",
+		[VSVM_MIGRATE_TRIGGER_EVICTION] = "eviction",
+	};
+	static const char *const unmap[] = {
+		[VSVM_UNMAP_TRIGGER_CPU_UNMAP] = "cpu-unmap",
+		[VSVM_UNMAP_TRIGGER_MIGRATION] = "migration",
+		[VSVM_UNMAP_TRIGGER_CPU_CHANGE] = "cpu-change",
+		[VSVM_UNMAP_TRIGGER_ADVICE] = "advice",
+	};
+	static const char *const queue[] = {
+		[VSVM_QUEUE_TRIGGER_INVALIDATION] = "invalidation",
+	};
+
+	switch (kind) {
+	case VSVM_EVENT_MIGRATE_START:
+	case VSVM_EVENT_MIGRATE_END:
+		return trigger < ARRAY_SIZE(migrate) ? migrate[trigger] : NULL;
+	case VSVM_EVENT_GPU_UNMAP:
+		return trigger < ARRAY_SIZE(unmap) ? unmap[trigger] : NULL;
+	case VSVM_EVENT_QUEUE_SUSPEND:
+	case VSVM_EVENT_QUEUE_RESUME:
+		return trigger < ARRAY_SIZE(queue) ? queue[trigger] : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* Name of the result of a FAULT_END record, for messages. */
+const char *vsvm_fault_result_name(uint32_t result)
+{
+	static const char *const names[] = {
+		[VSVM_FAULT_MAPPED] = "mapped",
+		[VSVM_FAULT_MIGRATED] = "migrated",
+		[VSVM_FAULT_RETRY] = "retry",
+		[VSVM_FAULT_FATAL] = "fatal",
+	};
+
+	return result < ARRAY_SIZE(names) ? names[result] : NULL;
+}
+
 /* Name of a built-in kernel, for messages. */
 const char *vsvm_kernel_name(uint32_t kernel)
 {
@@ -528,5 +653,5 @@ const char *vsvm_kernel_name(uint32_t kernel)
 		[VSVM_KERNEL_PROGRAM] = "program",
 	};
 
-	return kernel < sizeof(names) / sizeof(names[0]) ? names[kernel] : NULL;
+	return kernel < ARRAY_SIZE(names) ? names[kernel] : NULL;
 }

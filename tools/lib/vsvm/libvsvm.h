@@ -263,6 +263,87 @@ int vsvm_svm_retry(int fd, int mode, int *out);
 int vsvm_svm_prefetch(int fd, const void *start, uint64_t size, uint32_t location,
 		      uint32_t flags, uint32_t out_syncobj);
 
+/* ---- SVM events and counters ------------------------------------------- */
+
+/**
+ * vsvm_events_open() - open a stream of SVM events (DRM_IOCTL_VSVM_EVENTS_OPEN)
+ * @fd: render node of any vsvm GPU (the stream covers every GPU)
+ * @mask: VSVM_EVENT_MASK() bits of the kinds to receive (VSVM_EVENT_MASK_ALL
+ *	for all); DROPPED records come whatever the mask
+ * @pid: 0 for the caller's process, a process id, or VSVM_EVENTS_ALL_PROCESSES
+ *	(another process, or all, needs CAP_SYS_ADMIN)
+ * @flags: VSVM_EVENTS_NONBLOCK, VSVM_EVENTS_CLOEXEC
+ * @capacity: records the descriptor's ring holds, 0 for the default
+ *	(VSVM_EVENTS_DEFAULT_CAPACITY)
+ * @events_fd: set to the new descriptor; close() it when done
+ *
+ * read() of the descriptor returns whole &struct drm_vsvm_event records
+ * (vsvm_events_read() polls and reads), poll() reports POLLIN while some are
+ * queued; its fdinfo shows the records dropped so far ("dropped:").
+ * Return: 0 or -errno (-EINVAL for a zero or unknown mask, unknown flags or
+ * a capacity above VSVM_EVENTS_MAX_CAPACITY, -EPERM for another process
+ * without CAP_SYS_ADMIN, -ESRCH for a process id that does not exist).
+ */
+int vsvm_events_open(int fd, uint64_t mask, uint32_t pid, uint32_t flags, uint32_t capacity,
+		     int *events_fd);
+
+/**
+ * vsvm_events_read() - wait for SVM event records and read them
+ * @events_fd: descriptor from vsvm_events_open()
+ * @ev: filled with up to @max records, oldest first
+ * @max: capacity of @ev, at least 1
+ * @timeout_ms: how long to wait for the first record: negative for no limit,
+ *	0 not at all
+ *
+ * poll() then one read() of at most @max records: returns what is queued
+ * without waiting for @max records. A record of kind VSVM_EVENT_DROPPED says
+ * how many records the ring had no room for before the next one.
+ * Return: the number of records read (0 when none came within @timeout_ms),
+ * or -errno (-EINTR when a signal interrupted the wait, -EINVAL for a zero
+ * @max, -EBADF for a bad descriptor, -EIO when poll() reports an error or a
+ * hang-up instead of records).
+ */
+int vsvm_events_read(int events_fd, struct drm_vsvm_event *ev, unsigned int max, int timeout_ms);
+
+/**
+ * vsvm_svm_counters() - per-process SVM counters on one GPU
+ * (DRM_IOCTL_VSVM_SVM_COUNTERS)
+ * @fd: render node of the GPU
+ * @pid: 0 for the caller's process, or a process id; with
+ *	VSVM_COUNTERS_NEXT, the process id to start after (0 for the first)
+ * @flags: VSVM_COUNTERS_* (VSVM_COUNTERS_NEXT lists every SVM process)
+ * @c: zeroed and filled in; @c->pid is the process id the counters are of,
+ *	@c->gpu_id the GPU's
+ * Return: 0 or -errno (-EINVAL for unknown flags, -EPERM for another process
+ * or VSVM_COUNTERS_NEXT without CAP_SYS_ADMIN, -ESRCH when the process, or
+ * with VSVM_COUNTERS_NEXT any further one, has no SVM context).
+ */
+int vsvm_svm_counters(int fd, uint32_t pid, uint32_t flags, struct drm_vsvm_svm_counters *c);
+
+/**
+ * vsvm_event_kind_name() - name of a VSVM_EVENT_* kind ("fault-start",
+ * "migrate-end", "gpu-unmap", "dropped", ...)
+ * Return: the name, or NULL for an unknown kind.
+ */
+const char *vsvm_event_kind_name(uint32_t kind);
+
+/**
+ * vsvm_event_trigger_name() - name of the @trigger of an event of @kind:
+ * VSVM_MIGRATE_TRIGGER_* for MIGRATE_START/_END ("prefetch", "gpu-fault",
+ * "cpu-fault", "eviction"), VSVM_UNMAP_TRIGGER_* for GPU_UNMAP ("cpu-unmap",
+ * "migration", "cpu-change", "advice"), VSVM_QUEUE_TRIGGER_* for
+ * QUEUE_SUSPEND/_RESUME ("invalidation")
+ * Return: the name, or NULL when @kind has no triggers or @trigger is unknown.
+ */
+const char *vsvm_event_trigger_name(uint32_t kind, uint32_t trigger);
+
+/**
+ * vsvm_fault_result_name() - name of a VSVM_FAULT_* result of FAULT_END
+ * ("mapped", "migrated", "retry", "fatal")
+ * Return: the name, or NULL for an unknown result.
+ */
+const char *vsvm_fault_result_name(uint32_t result);
+
 /**
  * vsvm_kernel_name() - name of a VSVM_KERNEL_* ("fill", "copy", ...)
  * Return: the name, or NULL for an unknown kernel.
