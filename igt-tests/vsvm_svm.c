@@ -252,12 +252,6 @@ static void gpu_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-static void unmap(void *p, uint64_t size)
-{
-	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
-		     (unsigned long long)size, strerror(errno));
-}
-
 /*
  * Anonymous read-write memory (@flags MAP_PRIVATE or MAP_SHARED) of @size
  * bytes at an address that is @offset past a multiple of @align.
@@ -276,9 +270,9 @@ static void *anon_map(uint64_t size, uint64_t align, uint64_t offset, int flags)
 	if (a >= p + align)
 		a -= align;
 	if (a > p)
-		unmap(m, a - p);
+		vt_unmap(m, a - p);
 	if (p + len > a + size)
-		unmap((void *)(a + size), p + len - a - size);
+		vt_unmap((void *)(a + size), p + len - a - size);
 	return (void *)a;
 }
 
@@ -342,7 +336,7 @@ static void ctx_requeue(struct ctx *c)
 static void ctx_close(struct ctx *c)
 {
 	vt_queue_destroy(c->fd, c->q);
-	unmap(c->out, PAGE);
+	vt_unmap(c->out, PAGE);
 	vsvm_close(c->fd);
 	c->fd = -1;
 }
@@ -511,7 +505,7 @@ static void test_anon_read(void)
 	igt_assert_eq_u64(gpu_verify(&c, buf + untouched, 2 * PAGE_ELEMS, 0, 0), 0);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
 	vt_check_value(buf + untouched, 2 * PAGE_ELEMS, 0, "pages of zeros");
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 
 	/* malloc(): a large block (its own mapping) and a small one (the heap) */
 	m = malloc(mn * 8);
@@ -556,13 +550,13 @@ static void test_anon_read_prot(void)
 	igt_assert(none != MAP_FAILED);
 	expect_fault(&c, VSVM_KERNEL_CHECKSUM, 1, (uint64_t[6]){ va(none), va(c.out) }, va(none),
 		     va(none) + 1, VSVM_ACCESS_READ);
-	unmap(none, 64 * KIB);
+	vt_unmap(none, 64 * KIB);
 
 	/* readable again: the data is intact */
 	do_mprotect(buf, BUF_SIZE, PROT_READ);
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, 1), 0);
-	unmap(buf, BUF_SIZE);
-	unmap(dst, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
+	vt_unmap(dst, BUF_SIZE);
 	ctx_close(&c);
 }
 
@@ -605,9 +599,9 @@ static void test_anon_write(void)
 	vt_check_pattern(buf + PAGE_ELEMS, mn, 0x3000, 7, "anonymous copy destination");
 	vt_check_value(buf + PAGE_ELEMS + mn, n - PAGE_ELEMS - mn, 0xf111, "tail after the copy");
 
-	unmap(src, MIB);
+	vt_unmap(src, MIB);
 	free(m);
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(&c);
 }
 
@@ -634,7 +628,7 @@ static void test_anon_write_prot(void)
 	gpu_fill(&c, buf, n, 0x77);
 	vt_check_value(buf, n, 0x77, "memory written after mprotect(RW)");
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0x77, 0), 0);
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(&c);
 }
 
@@ -672,7 +666,7 @@ static void test_anon_write_child(bool shared)
 		vt_check_pattern(buf, n, seed, 1, "private buffer in the parent");
 		igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, 1), 0);
 	}
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&c);
 }
 
@@ -746,8 +740,8 @@ static void test_anon_write_huge(void)
 	kb = anon_huge_kb(huge);
 	igt_info("AnonHugePages of the MADV_HUGEPAGE region: %llu kB\n", (unsigned long long)kb);
 	if (kb < size / KIB) {
-		unmap(huge, size);
-		unmap(small, size);
+		vt_unmap(huge, size);
+		vt_unmap(small, size);
 		ctx_close(&b);
 		ctx_close(&a);
 		igt_skip("the kernel did not back the region with huge pages\n");
@@ -760,8 +754,8 @@ static void test_anon_write_huge(void)
 	igt_assert_lt_u64(m_huge, HUGE_MAX_MISSES);
 	igt_assert_lte_u64(size / PAGE, m_small);
 
-	unmap(huge, size);
-	unmap(small, size);
+	vt_unmap(huge, size);
+	vt_unmap(small, size);
 	ctx_close(&b);
 	ctx_close(&a);
 }
@@ -850,7 +844,7 @@ static void test_anon_write_hugetlbfs(void)
 	igt_assert_eq_u64(gpu_verify(&a, buf, n, 0x4000, 3), 0);
 	igt_assert_eq_u64(gpu_sum(&b, buf, n), pattern_sum(0x4000, 3, n));
 
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&b);
 	ctx_close(&a);
 	restore_nr_hugepages(0);
@@ -882,7 +876,7 @@ static void test_file_read(void)
 	vt_file_write_pattern(fd, 0, n, 0x5ec0d, 7);
 	igt_assert_eq_u64(gpu_verify(&c, map, n, 0x5ec0d, 7), 0);
 
-	unmap(map, size);
+	vt_unmap(map, size);
 	close(fd);
 	ctx_close(&c);
 }
@@ -910,9 +904,9 @@ static void test_file_write(void)
 	vt_file_check_pattern(fd, 0, half, 0xf17e, 0, "first half of the file");
 	vt_file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "second half of the file");
 
-	unmap(map, size);
+	vt_unmap(map, size);
 	vt_file_check_pattern(fd, half, half, 0x600d - half * 5, 5, "file after munmap");
-	unmap(src, half * 8);
+	vt_unmap(src, half * 8);
 	close(fd);
 	ctx_close(&c);
 }
@@ -937,7 +931,7 @@ static void gem_mmap_faults(struct ctx *c, uint32_t domain)
 	expect_fault(c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(map), 1 }, va(map), va(map) + 1,
 		     VSVM_ACCESS_WRITE);
 	vt_check_pattern(map, n, 0x6e6, 1, "buffer object mapping after faulted GPU accesses");
-	unmap(map, size);
+	vt_unmap(map, size);
 	vt_gem_close(c->fd, h);
 }
 
@@ -984,7 +978,7 @@ static bool packet_ring_read(struct ctx *c)
 	ring = mmap(NULL, RING_SIZE, RW, MAP_SHARED, s, 0);
 	igt_assert_f(ring != MAP_FAILED, "mmap of the packet ring: %s\n", strerror(errno));
 	mixed_map_read(c, ring, RING_SIZE, 0x9a11e7, "AF_PACKET ring");
-	unmap(ring, RING_SIZE);
+	vt_unmap(ring, RING_SIZE);
 	close(s);
 	return true;
 }
@@ -1009,7 +1003,7 @@ static bool uring_sqes_read(struct ctx *c)
 	sqes = mmap(NULL, size, RW, MAP_SHARED, fd, IORING_OFF_SQES);
 	igt_assert_f(sqes != MAP_FAILED, "mmap of the io_uring SQEs: %s\n", strerror(errno));
 	mixed_map_read(c, sqes, size, 0x50e5, "io_uring SQE array");
-	unmap(sqes, size);
+	vt_unmap(sqes, size);
 	close(fd);
 	return true;
 }
@@ -1044,7 +1038,7 @@ static void *teardown_thread(void *arg)
 	struct teardown *t = arg;
 
 	usleep(t->delay_us);
-	unmap(t->addr, t->len);
+	vt_unmap(t->addr, t->len);
 	atomic_store(&t->done, true);
 	return NULL;
 }
@@ -1084,7 +1078,7 @@ static void test_anon_teardown(void)
 		}
 		igt_assert_eq(pthread_join(t.thread, NULL), 0);
 		igt_debug("round %d: %d complete reads before the fault\n", iter, reads);
-		unmap(buf, BUF_SIZE / 2);
+		vt_unmap(buf, BUF_SIZE / 2);
 	}
 	ctx_close(&c);
 }
@@ -1105,7 +1099,7 @@ static void test_anon_read_multiple(void)
 		vt_fill_pattern(buf, n, seed, i + 1);
 		igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, i + 1), 0);
 		igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
-		unmap(buf, BUF_SIZE);
+		vt_unmap(buf, BUF_SIZE);
 	}
 	ctx_close(&c);
 }
@@ -1141,7 +1135,7 @@ static void test_double_map(void)
 		igt_assert_eq_u64(gpu_verify(&g[!i], buf, n, value, 0), 0);
 		vt_check_value(buf, n, value, "memory written by one GPU");
 	}
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(&g[1]);
 	ctx_close(&g[0]);
 }
@@ -1166,7 +1160,7 @@ static void test_mprotect_after_map(void)
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0xa1, 0), 0);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0xa1 * n);
 	vt_check_value(buf, n, 0xa1, "read-only memory after GPU reads");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&c);
 }
 
@@ -1336,7 +1330,7 @@ static void test_partial_munmap(void)
 	buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
 	h = buf + head;
 	gpu_fill(&c, buf, n, 0xab);
-	unmap(h, hole * 8);
+	vt_unmap(h, hole * 8);
 
 	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(h), 1 }, va(h), va(h) + 1,
 		     VSVM_ACCESS_WRITE);
@@ -1351,8 +1345,8 @@ static void test_partial_munmap(void)
 	gpu_fill(&c, h + hole, tail, 0xef);
 	vt_check_value(buf, head, 0xcd, "head of the buffer");
 	vt_check_value(h + hole, tail, 0xef, "tail of the buffer");
-	unmap(buf, head * 8);
-	unmap(h + hole, tail * 8);
+	vt_unmap(buf, head * 8);
+	vt_unmap(h + hole, tail * 8);
 	ctx_close(&c);
 }
 
@@ -1381,7 +1375,7 @@ static void test_mremap(void)
 
 	gpu_fill(&c, moved, n, 0x3e3);
 	vt_check_value(moved, n, 0x3e3, "moved buffer the GPU filled");
-	unmap(moved, size);
+	vt_unmap(moved, size);
 	ctx_close(&c);
 }
 
@@ -1408,7 +1402,7 @@ static void test_madvise_dontneed(void)
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0xd1 * (n - half));
 	igt_assert_eq_u64(gpu_verify(&c, buf, half, 0, 0), 0);
 	igt_assert_eq_u64(gpu_verify(&c, buf + half, n - half, 0xd1, 0), 0);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&c);
 }
 
@@ -1432,7 +1426,7 @@ static void test_cpu_write_after_map(void)
 	buf[n - 1] = 0;
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0xb000, 3), 2);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(&c);
 }
 
@@ -1552,7 +1546,7 @@ static void test_concurrent_cpu_mutation(void)
 	}
 	for (i = 0; i < 2; i++)
 		igt_assert_eq(pthread_join(t[i].thread, NULL), 0);
-	unmap(s.buf, size);
+	vt_unmap(s.buf, size);
 	ctx_close(&c);
 }
 
@@ -1616,7 +1610,7 @@ static void test_two_gpus_same_range(void)
 		}
 	}
 	pthread_barrier_destroy(&start);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&g[1]);
 	ctx_close(&g[0]);
 }
@@ -1635,7 +1629,7 @@ static void test_munmap_while_queued(void)
 	buf = anon_map(size, PAGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0x9e);
 	vt_check_value(buf, n, 0x9e, "memory the GPU filled");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(buf), va(c.out) }, va(buf),
 		     va(buf) + size, VSVM_ACCESS_READ);
 
@@ -1646,7 +1640,7 @@ static void test_munmap_while_queued(void)
 
 	if (!vt_has_sw_sync()) {
 		igt_info("no sw_sync: the dispatch held behind a fence is not tested\n");
-		unmap(next, size);
+		vt_unmap(next, size);
 		ctx_close(&c);
 		return;
 	}
@@ -1658,7 +1652,7 @@ static void test_munmap_while_queued(void)
 	c.out[0] = SENTINEL;
 	igt_assert_eq(vsvm_dispatch(c.fd, c.q, VSVM_KERNEL_CHECKSUM, n,
 				    (uint64_t[6]){ va(next), va(c.out) }, syncs, 2), 0);
-	unmap(next, size);
+	vt_unmap(next, size);
 	vt_sw_sync_inc(tl, 1);
 	igt_assert_eq(vt_fence_wait_status(c.fd, syncs[1].handle), -EFAULT);
 	check_faulted(&c, va(next), va(next) + size, VSVM_ACCESS_READ);
@@ -1669,7 +1663,7 @@ static void test_munmap_while_queued(void)
 	buf = anon_map(size, PAGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0xa0);
 	vt_check_value(buf, n, 0xa0, "memory filled on the last queue");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(&c);
 }
 
@@ -1713,11 +1707,11 @@ static void test_counters(void)
 	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(none), 1 }, va(none), va(none) + 1,
 		     VSVM_ACCESS_WRITE);
 	igt_assert_eq_u64(svm_counter(0, "fatal"), fatal0 + 1);
-	unmap(none, PAGE);
+	vt_unmap(none, PAGE);
 
 	i0 = svm_counter(0, "invalidations");
 	u0 = svm_counter(0, "pages_unmapped");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	igt_info("munmap: %llu invalidations, %llu pages unmapped\n",
 		 (unsigned long long)(svm_counter(0, "invalidations") - i0),
 		 (unsigned long long)(svm_counter(0, "pages_unmapped") - u0));
@@ -1818,8 +1812,8 @@ static void test_fork_inherited_fd(void)
 	vt_check_value(private, n, 0x9a9a, "private buffer in the parent");
 	igt_assert_eq_u64(gpu_verify(&c, shared, n, 0x5a5a, 0), 0);
 	igt_assert_eq_u64(gpu_verify(&c, private, n, 0x9a9a, 0), 0);
-	unmap(shared, size);
-	unmap(private, size);
+	vt_unmap(shared, size);
+	vt_unmap(private, size);
 	ctx_close(&c);
 }
 

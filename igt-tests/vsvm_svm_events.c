@@ -224,35 +224,10 @@ static uint64_t va(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
-static void unmap(void *p, uint64_t size)
-{
-	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
-		     (unsigned long long)size, strerror(errno));
-}
-
-/* Anonymous private read-write memory of @size bytes, 2 MiB aligned */
-static uint64_t *map_aligned(uint64_t size)
-{
-	uint64_t len = size + HUGE;
-	uintptr_t p, a;
-	void *m;
-
-	m = mmap(NULL, len, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
-		     strerror(errno));
-	p = (uintptr_t)m;
-	a = (p + HUGE - 1) & ~(HUGE - 1);
-	if (a > p)
-		unmap(m, a - p);
-	if (p + len > a + size)
-		unmap((void *)(a + size), p + len - a - size);
-	return (uint64_t *)a;
-}
-
-/* map_aligned() filled with seed + i */
+/* vt_map_aligned() private memory filled with seed + i */
 static uint64_t *map_filled(uint64_t size, uint64_t seed)
 {
-	uint64_t *p = map_aligned(size);
+	uint64_t *p = vt_map_aligned(size, MAP_PRIVATE);
 
 	vt_fill_pattern(p, size / 8, seed, 1);
 	return p;
@@ -1120,7 +1095,7 @@ static void test_permission(void)
 
 	efd_close(r_all);
 	efd_close(r_own);
-	unmap(buf, HUGE);
+	vt_unmap(buf, HUGE);
 	ctx_close(c);
 }
 
@@ -1223,7 +1198,7 @@ static void seq_munmap(struct seq *q, uint64_t *b)
 	int n = unmap_records(want, q->c->gpu_id, va(b), BUF_SIZE, VSVM_UNMAP_TRIGGER_CPU_UNMAP);
 
 	step_begin(q);
-	unmap(b, BUF_SIZE);
+	vt_unmap(b, BUF_SIZE);
 	step_end(q);
 	expect_records(q->all, q->first, want, n, "munmap() of memory GPU 0 mapped");
 }
@@ -1266,8 +1241,8 @@ static void test_sequence(void)
 
 	efd_close(q.r_mig);
 	efd_close(q.r_all);
-	unmap(c, BUF_SIZE);
-	unmap(a, BUF_SIZE);
+	vt_unmap(c, BUF_SIZE);
+	vt_unmap(a, BUF_SIZE);
 	ctx_close(q.c);
 }
 
@@ -1328,7 +1303,7 @@ static void test_cpu_fault(void)
 	igt_assert_eq_u64(k1.pages_out - k0.pages_out, BUF_SIZE / PAGE);
 
 	efd_close(efd);
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(c);
 }
 
@@ -1434,7 +1409,7 @@ static void test_eviction(void)
 
 	vt_gem_close(c->fd, gem);
 	efd_close(efd);
-	unmap(buf, EV_SVM);
+	vt_unmap(buf, EV_SVM);
 	ctx_close(c);
 	vt_module_reload_default();
 	check_svm_gpus();
@@ -1456,7 +1431,7 @@ static void test_dropped(void)
 	int efd, k, n;
 
 	require_vram(c);
-	buf = map_aligned(HUGE);
+	buf = vt_map_aligned(HUGE, MAP_PRIVATE);
 	/* no THP: a one-page migration out of a huge page would split it first */
 	igt_assert_eq(madvise(buf, HUGE, MADV_NOHUGEPAGE), 0);
 	vt_fill_pattern(buf, HUGE / 8, 0xd209, 1);
@@ -1488,7 +1463,7 @@ static void test_dropped(void)
 	igt_assert_eq_u64(fdinfo_dropped(efd), lost);
 
 	efd_close(efd);
-	unmap(buf, HUGE);
+	vt_unmap(buf, HUGE);
 	ctx_close(c);
 }
 
@@ -1621,7 +1596,7 @@ static void test_poll_nonblock(void)
 
 	efd_close(bl);
 	efd_close(nb);
-	unmap(buf, HUGE);
+	vt_unmap(buf, HUGE);
 	ctx_close(c);
 }
 
@@ -1747,7 +1722,7 @@ static void test_multi_reader(void)
 
 	efd_close(rb);
 	efd_close(r.efd);
-	unmap(buf, MR_THREADS * HUGE);
+	vt_unmap(buf, MR_THREADS * HUGE);
 	ctx_close(c);
 }
 
@@ -1958,8 +1933,8 @@ static void test_counters(void)
 	counters_other_process(c);
 
 	efd_close(efd);
-	unmap(buf2, BUF_SIZE);
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf2, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(c);
 }
 
@@ -2118,7 +2093,7 @@ static void test_tracepoints(void)
 	free(trace);
 	tracing_restore();
 
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(c);
 }
 
@@ -2357,7 +2332,7 @@ static void test_smi(void)
 					     "--timeout-ms", "200", NULL }, 0);
 	igt_assert_f(strstr(s->buf, "# 0 records, 0 dropped"), "no summary in:\n%s\n", s->buf);
 
-	unmap(buf, BUF_SIZE);
+	vt_unmap(buf, BUF_SIZE);
 	ctx_close(c);
 }
 

@@ -246,31 +246,6 @@ static void gpu_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-static void unmap(void *p, uint64_t size)
-{
-	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
-		     (unsigned long long)size, strerror(errno));
-}
-
-/* Anonymous read-write memory (@flags MAP_PRIVATE or MAP_SHARED) of @size bytes, 2 MiB aligned */
-static void *map_aligned(uint64_t size, int flags)
-{
-	uint64_t len = size + HUGE;
-	uintptr_t p, a;
-	void *m;
-
-	m = mmap(NULL, len, RW, flags | MAP_ANONYMOUS, -1, 0);
-	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
-		     strerror(errno));
-	p = (uintptr_t)m;
-	a = (p + HUGE - 1) & ~(HUGE - 1);
-	if (a > p)
-		unmap(m, a - p);
-	if (p + len > a + size)
-		unmap((void *)(a + size), p + len - a - size);
-	return (void *)a;
-}
-
 /* Sum of seed + i * step over i in [0, n), mod 2^64 */
 static uint64_t pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
 {
@@ -640,7 +615,7 @@ static void test_migrate(void)
 	struct mig m;
 
 	require_vram(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 
 	mig_read(c, &m);
@@ -658,7 +633,7 @@ static void test_migrate(void)
 	gpu_check(c, buf, n, seed, 1, "buffer after the CPU read");
 	/* the data is where the CPU read left it: in place */
 	EXPECT(c, &m, "GPU reads after the CPU read", .faults = c->coherent ? 0 : ANY);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(c);
 }
 
@@ -673,8 +648,8 @@ static void test_migrate_fault(void)
 	struct mig m;
 
 	require_vram(c);
-	buf = map_aligned(size, MAP_PRIVATE);
-	src = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
+	src = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0xa000, 1);
 	vt_fill_pattern(src, n, 0xb000, 3);
 
@@ -712,7 +687,7 @@ static void test_migrate_fault(void)
 	vt_check_pattern(buf, n, 0xc000, 5, "buffer the CPU wrote");
 
 	/* migrated with granularity 6: 256 KiB blocks, even once it is 9 again */
-	b2 = map_aligned(small, MAP_PRIVATE);
+	b2 = vt_map_aligned(small, MAP_PRIVATE);
 	vt_fill_pattern(b2, sn, 0xd000, 1);
 	set_granularity(c, b2, small, fine);
 	mig_read(c, &m);
@@ -726,9 +701,9 @@ static void test_migrate_fault(void)
 	vt_check_pattern(b2, sn, 0xd000, 1, "buffer migrated with granularity 6");
 	gpu_check(c, b2, sn, 0xd000, 1, "buffer migrated with granularity 6");
 
-	unmap(b2, small);
-	unmap(src, size);
-	unmap(buf, size);
+	vt_unmap(b2, small);
+	vt_unmap(src, size);
+	vt_unmap(buf, size);
 	ctx_close(c);
 }
 
@@ -743,7 +718,7 @@ static void test_migrate_release(void)
 
 	require_vram(c);
 	used0 = vram_used(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0x7e1, 1);
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
@@ -757,7 +732,7 @@ static void test_migrate_release(void)
 	gpu_check(c, buf, n, 0x7e1, 1, "prefetched buffer");
 
 	/* half of it */
-	unmap(buf, half);
+	vt_unmap(buf, half);
 	wait_counter(c, "vram_pages", vram0 + np / 2);
 	mid = wait_vram_below(c, peak);
 	igt_assert_lte_u64(used0 + half, mid);
@@ -766,7 +741,7 @@ static void test_migrate_release(void)
 	EXPECT(c, &m, "GPU reads of the second half in VRAM", .faults = ANY);
 
 	/* the rest */
-	unmap(buf + elems(half), half);
+	vt_unmap(buf + elems(half), half);
 	wait_counter(c, "vram_pages", vram0);
 	wait_vram_used(c, used0);
 	EXPECT(c, &m, "munmap of the second half", .vram_pages = -(int64_t)(np / 2));
@@ -803,7 +778,7 @@ static void test_migrate_shared(void)
 	int memfd;
 
 	require_vram(c);
-	shared = map_aligned(size, MAP_SHARED);
+	shared = vt_map_aligned(size, MAP_SHARED);
 	shared_no_migration(c, shared, size, 0x5a000, "MAP_SHARED | MAP_ANONYMOUS memory");
 
 	memfd = memfd_create("vsvm_svm_migrate", MFD_CLOEXEC);
@@ -814,9 +789,9 @@ static void test_migrate_shared(void)
 	shared_no_migration(c, shm, size, 0x5b000, "MAP_SHARED memfd mapping");
 	vt_file_check_pattern(memfd, 0, elems(size), 0x5b000 ^ 0xfff, 0, "memfd the GPU filled");
 
-	unmap(shm, size);
+	vt_unmap(shm, size);
 	close(memfd);
-	unmap(shared, size);
+	vt_unmap(shared, size);
 	ctx_close(c);
 }
 
@@ -834,7 +809,7 @@ static void test_migrate_mixed(void)
 
 	require_vram(c);
 	/* anonymous | MAP_PRIVATE tmpfs file | anonymous */
-	range = map_aligned(size, MAP_PRIVATE);
+	range = vt_map_aligned(size, MAP_PRIVATE);
 	for (i = 0; i < 3; i++)
 		p[i] = range + i * pn;
 	fd = memfd_create("vsvm_svm_migrate", MFD_CLOEXEC);
@@ -868,7 +843,7 @@ static void test_migrate_mixed(void)
 		gpu_check(c, p[i], pn, seed[i], 1, "part of the mixed range in system memory");
 	EXPECT(c, &m, "GPU reads of the mixed range in system memory", .faults = ANY);
 
-	unmap(range, size);
+	vt_unmap(range, size);
 	close(fd);
 	ctx_close(c);
 }
@@ -884,7 +859,7 @@ static void test_migrate_multiple(void)
 	int i;
 
 	require_vram(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 1, 1);
 	mig_read(c, &m);
 	prefetch(c, buf, size, LOC_SYSMEM);
@@ -912,7 +887,7 @@ static void test_migrate_multiple(void)
 		gpu_check(c, buf, n, seed, step, "buffer back in system memory");
 		EXPECT(c, &m, "reads of system memory", .faults = ANY);
 	}
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(c);
 }
 
@@ -927,7 +902,7 @@ static void test_migrate_zero(void)
 	struct mig m;
 
 	require_vram(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	mig_read(c, &m);
 	prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of never-touched memory", .pages_in = np, .vram_pages = np);
@@ -939,7 +914,7 @@ static void test_migrate_zero(void)
 	EXPECT(c, &m, "GPU reads after the CPU read", .faults = ANY);
 
 	/* 2 MiB written by the CPU, 2 MiB never touched */
-	part = map_aligned(size, MAP_PRIVATE);
+	part = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(part, hn, seed, 1);
 	prefetch(c, part, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of half-written memory", .pages_in = np, .bytes_copied = half,
@@ -951,8 +926,8 @@ static void test_migrate_zero(void)
 	vt_check_value(part + hn, hn, 0, "never-touched half");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read of the half-written buffer");
 
-	unmap(part, size);
-	unmap(buf, size);
+	vt_unmap(part, size);
+	vt_unmap(buf, size);
 	ctx_close(c);
 }
 
@@ -973,7 +948,7 @@ static void test_cow_in_device(void)
 	igt_assert_eq(pipe(up), 0);
 	igt_assert_eq(pipe(down), 0);
 	used0 = vram_used(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, orig, 1);
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
@@ -1033,7 +1008,7 @@ static void test_cow_in_device(void)
 	xwrite(down[1], &go, 1);
 	igt_waitchildren();
 
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	wait_counter(c, "vram_pages", vram0);
 	wait_vram_used(c, used0);
 	close(up[0]);
@@ -1077,7 +1052,7 @@ static void test_gup_on_device(void)
 		xwrite(from_child[1], "", 1);
 	}
 
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(c, &m);
 	prefetch(c, buf, size, c->gpu_id);
@@ -1105,7 +1080,7 @@ static void test_gup_on_device(void)
 	gpu_check(c, buf, n, seed, 1, "buffer after get_user_pages()");
 	vt_check_pattern(buf, n, seed, 1, "buffer after get_user_pages()");
 	EXPECT(c, &m, "reads after get_user_pages()", .faults = ANY);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close(to_child[0]);
 	close(to_child[1]);
 	close(from_child[0]);
@@ -1159,13 +1134,13 @@ static void test_prefetch_hole(void)
 	uint32_t h;
 
 	require_vram(c);
-	range = map_aligned(3 * part, MAP_PRIVATE);
+	range = vt_map_aligned(3 * part, MAP_PRIVATE);
 	a = range;
 	hole = range + pn;
 	b = range + 2 * pn;
 	vt_fill_pattern(a, pn, 0xa0a0, 1);
 	vt_fill_pattern(b, pn, 0xb0b0, 1);
-	unmap(hole, part);
+	vt_unmap(hole, part);
 
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
@@ -1201,8 +1176,8 @@ static void test_prefetch_hole(void)
 	check_around_hole(c, &m, a, b, part, moved, vram0);
 
 	vt_syncobj_destroy(c->fd, h);
-	unmap(a, part);
-	unmap(b, part);
+	vt_unmap(a, part);
+	vt_unmap(b, part);
 	ctx_close(c);
 }
 
@@ -1221,7 +1196,7 @@ static void test_prefetch_async(void)
 	require_vram(c);
 	used0 = vram_used(c);
 	h = vt_syncobj(c->fd, 0);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
@@ -1269,14 +1244,14 @@ static void test_prefetch_async(void)
 	igt_assert_eq_u64(vt_svm_count(paths[c->gpu], "vram_pages"), vram0);
 	gpu_check(c, buf, n, seed, 1, "buffer after the races");
 	vt_check_pattern(buf, n, seed, 1, "buffer after the races");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	wait_vram_used(c, used0);
 
 	/* a buffer unmapped while its asynchronous prefetch runs */
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	prefetch_async(c, buf, size, c->gpu_id, h);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	status = vt_fence_wait_status(c->fd, h);
 	igt_info("asynchronous prefetch of a buffer unmapped at once: fence status %d\n", status);
 	igt_assert_f(status == 1 || status == -EFAULT,
@@ -1345,18 +1320,18 @@ static void test_prefetch_bad_args(void)
 
 	used0 = vram_used(c);
 	h = vt_syncobj(c->fd, 0);
-	buf = map_aligned(S, MAP_PRIVATE);
+	buf = vt_map_aligned(S, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0xbad0000, 1);
 	T = va(buf);
 	/* [unmapped page | page] */
 	holes = mmap(NULL, 2 * P, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(holes != MAP_FAILED);
-	unmap(holes, P);
+	vt_unmap(holes, P);
 	/* a buffer object mapped by the CPU (VM_PFNMAP | VM_IO) */
 	gem = vt_gem_create(c->fd, S, VSVM_GEM_DOMAIN_GTT);
 	pfn = vt_gem_mmap(c->fd, gem, S);
 	/* a buffer object bound at the CPU addresses [around + P, around + P + S) */
-	around = map_aligned(S + 2 * P, MAP_PRIVATE);
+	around = vt_map_aligned(S + 2 * P, MAP_PRIVATE);
 	B = va(around) + P;
 	vt_bind(c->fd, gem, B, 0, S, 0);
 	mig_read(c, &m);
@@ -1461,11 +1436,11 @@ static void test_prefetch_bad_args(void)
 
 	vt_syncobj_destroy(c->fd, h2);
 	vt_syncobj_destroy(c->fd, h);
-	unmap(around, S + 2 * P);
-	unmap(pfn, S);
+	vt_unmap(around, S + 2 * P);
+	vt_unmap(pfn, S);
 	vt_gem_close(c->fd, gem);
-	unmap(holes + PAGE_ELEMS, P);
-	unmap(buf, S);
+	vt_unmap(holes + PAGE_ELEMS, P);
+	vt_unmap(buf, S);
 	wait_vram_used(c, used0);
 	ctx_close(c);
 }
@@ -1480,7 +1455,7 @@ static void test_prefetch_attr(void)
 	struct mig m;
 
 	require_vram(c);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(c, &m);
 
@@ -1507,7 +1482,7 @@ static void test_prefetch_attr(void)
 	EXPECT(c, &m, "GPU reads after PREFETCH_LOC to the GPU again");
 	vt_check_pattern(buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU again");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read after PREFETCH_LOC to the GPU");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(c);
 }
 
@@ -1585,7 +1560,7 @@ static void test_prefetch_threads(void)
 	int i;
 
 	require_vram(c);
-	s.buf = map_aligned(PT_SIZE, MAP_PRIVATE);
+	s.buf = vt_map_aligned(PT_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(s.buf, n, s.seed, 1);
 	vram0 = vt_svm_count(paths[c->gpu], "vram_pages");
 
@@ -1617,7 +1592,7 @@ static void test_prefetch_threads(void)
 	EXPECT(c, &m, "GPU reads of 16 MiB in VRAM");
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer in VRAM");
 	expect_cpu_access(c, &m, PT_SIZE, BLOCK, "CPU read of 16 MiB in VRAM");
-	unmap(s.buf, PT_SIZE);
+	vt_unmap(s.buf, PT_SIZE);
 	ctx_close(c);
 }
 
@@ -1635,7 +1610,7 @@ static void test_migrate_two_gpus(void)
 	b = ctx_open(1);
 	require_vram(a);
 	require_vram(b);
-	buf = map_aligned(size, MAP_PRIVATE);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(a, &ma);
 	mig_read(b, &mb);
@@ -1684,7 +1659,7 @@ static void test_migrate_two_gpus(void)
 	expect_cpu_access(b, &mb, size, BLOCK, "CPU read of GPU 1's VRAM");
 	EXPECT(a, &ma, "CPU read of GPU 1's VRAM");
 
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	ctx_close(b);
 	ctx_close(a);
 }

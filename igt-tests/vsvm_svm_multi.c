@@ -220,31 +220,6 @@ static void gpu_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-static void unmap(void *p, uint64_t size)
-{
-	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
-		     (unsigned long long)size, strerror(errno));
-}
-
-/* Private anonymous read-write memory of @size bytes, 2 MiB aligned */
-static uint64_t *map_aligned(uint64_t size)
-{
-	uint64_t len = size + HUGE;
-	uintptr_t p, a;
-	void *m;
-
-	m = mmap(NULL, len, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
-		     strerror(errno));
-	p = (uintptr_t)m;
-	a = (p + HUGE - 1) & ~(HUGE - 1);
-	if (a > p)
-		unmap(m, a - p);
-	if (p + len > a + size)
-		unmap((void *)(a + size), p + len - a - size);
-	return (uint64_t *)a;
-}
-
 static void xmadvise(void *p, uint64_t size, int advice)
 {
 	igt_assert_f(madvise(p, size, advice) == 0, "madvise(%p, %#llx, %d): %s\n", p,
@@ -613,7 +588,7 @@ static void unmap_release(void *p, uint64_t size, const char *what)
 	int64_t end;
 	int i;
 
-	unmap(p, size);
+	vt_unmap(p, size);
 	for (i = 0; i < MAX_GPUS; i++) {
 		struct ctx *c = &ctxs[i];
 
@@ -683,7 +658,7 @@ static void vram_pair(struct ctx *a, struct ctx *b)
 {
 	const uint64_t size = PAIR_SIZE, n = elems(size);
 	const uint64_t seed = (uint64_t)(a->gpu * MAX_GPUS + b->gpu + 1) << 32;
-	uint64_t *buf = map_aligned(size);
+	uint64_t *buf = vt_map_aligned(size, MAP_PRIVATE);
 	char what[128];
 
 	igt_debug("pair: GPU %d -> GPU %d\n", a->gpu, b->gpu);
@@ -752,7 +727,7 @@ static void test_vram_ring(void)
 	open_gpus(MAX_GPUS, g);
 
 	/* a lap of prefetches */
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mark_all();
 	prefetch(g[0], buf, size, g[0]->gpu_id);
@@ -778,7 +753,7 @@ static void test_vram_ring(void)
 	unmap_release(buf, size, "munmap of the first buffer");
 
 	/* a lap of GPU faults, ACCESS for every GPU */
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed2, 1);
 	for (i = 0; i < MAX_GPUS; i++)
 		access[i] = (struct drm_vsvm_svm_attr){ VSVM_SVM_ATTR_ACCESS, g[i]->gpu_id };
@@ -796,7 +771,7 @@ static void test_vram_ring(void)
 	}
 	vt_check_pattern(buf, n, seed2, 1, "data moved by GPU faults, read by the CPU");
 	expect_cpu_read(g[0], size, "CPU read of GPU 0's VRAM");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -806,7 +781,7 @@ static void peer_access(struct ctx *a, struct ctx *b, bool in_place_attr)
 {
 	const uint64_t size = HUGE, n = elems(size), np = pages(size);
 	const uint64_t seed = 0x9ee0000, seed2 = 0x9ef0000;
-	uint64_t *buf = map_aligned(size), *src = map_aligned(size);
+	uint64_t *buf = vt_map_aligned(size, MAP_PRIVATE), *src = vt_map_aligned(size, MAP_PRIVATE);
 
 	igt_debug("peer access, %s\n", in_place_attr ? "ACCESS_IN_PLACE" : "no attributes");
 	vt_fill_pattern(buf, n, seed, 1);
@@ -838,7 +813,7 @@ static void peer_access(struct ctx *a, struct ctx *b, bool in_place_attr)
 		EXPECT(b, "B reads the data back in system memory", .faults = AT_LEAST(1),
 		       .pages_mapped = AT_LEAST(np));
 	expect_quiet("B reads after the CPU read", b, NULL);
-	unmap(src, size);
+	vt_unmap(src, size);
 	unmap_release(buf, size, "munmap of the buffer");
 }
 
@@ -883,7 +858,7 @@ static void test_preferred_location(void)
 	a = g[0];
 	b = g[1];
 	c = g[2];
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	set_attrs(a, buf, size, (const struct drm_vsvm_svm_attr[]){
 		{ VSVM_SVM_ATTR_PREFERRED_LOC, a->gpu_id },
@@ -940,7 +915,7 @@ static void test_preferred_location(void)
 	expect_remote_map(b, size, "B maps system memory");
 	vt_check_pattern(buf, n, seed, 1, "data back in system memory, read by the CPU");
 	expect_quiet("CPU read of system memory", NULL, NULL);
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -973,10 +948,10 @@ static void test_mixed_placement(void)
 
 	need_gpus(3);
 	open_gpus(3, g);
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, parts[0].seed, 1);
 	for (i = 0; i < 3; i++) {
-		src[i] = map_aligned(parts[i + 1].len);
+		src[i] = vt_map_aligned(parts[i + 1].len, MAP_PRIVATE);
 		vt_fill_pattern(src[i], elems(parts[i + 1].len), parts[i + 1].seed, parts[i + 1].step);
 	}
 	set_attrs(g[0], buf, size, (const struct drm_vsvm_svm_attr[]){
@@ -1035,8 +1010,8 @@ static void test_mixed_placement(void)
 		igt_assert_lt_u64(cpu_faults0, SUM(cpu_faults));
 	}
 	for (i = 0; i < 3; i++)
-		unmap(src[i], parts[i + 1].len);
-	unmap(buf, size);
+		vt_unmap(src[i], parts[i + 1].len);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -1126,7 +1101,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 
 	need_gpus(2);
 	open_gpus(2, g);
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	xmadvise(buf, size, mode == AS_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	if (mode == AS_THP) {
@@ -1201,7 +1176,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 	if (mode == AS_THP)
 		igt_info("AnonHugePages of the buffer afterwards: %llu kB\n",
 			 (unsigned long long)anon_huge_kb(buf));
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -1238,7 +1213,7 @@ static void test_atomics_cpu_touch(void)
 
 	need_gpus(1);
 	a = ctx_open(0);
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	xmadvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	cnt = buf;
@@ -1295,7 +1270,7 @@ static void test_atomics_cpu_touch(void)
 	EXPECT(a, "GPU read of the counter", .faults = ANY, .pages_mapped = ANY);
 	check_debugfs_exclusive(a);
 	vt_check_pattern(buf + 1, n - 1, seed + 1, 1, "memory after the counter");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -1318,7 +1293,7 @@ static void test_atomics_vram(void)
 	open_gpus(2, g);
 	a = g[0];
 	b = g[1];
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	xmadvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	memset(buf, 0, ncnt * 8);
@@ -1359,7 +1334,7 @@ static void test_atomics_vram(void)
 	vt_check_pattern(buf + ncnt, n - ncnt, seed + ncnt, 1, "memory after the counters");
 	igt_debug("%llu pages of counters and data\n", (unsigned long long)np);
 	expect_cpu_read(a, size, "CPU read of the counters in A's VRAM");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -1395,7 +1370,7 @@ static void test_bad_input(void)
 	need_gpus(2);
 	a = ctx_open(0);
 	other = gpu_ids[1];
-	buf = map_aligned(size);
+	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mark_all();
 
@@ -1428,30 +1403,30 @@ static void test_bad_input(void)
 	gpu_check(b, buf, n, seed, 1, "buffer prefetched to GPU 1");
 
 	/* atomics that stay fatal */
-	ro = map_aligned(BI_SIZE);
+	ro = vt_map_aligned(BI_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(ro, elems(BI_SIZE), seed, 1);
 	set1(a, ro, BI_SIZE, VSVM_SVM_ATTR_SET_FLAGS, VSVM_SVM_FLAG_GPU_RO);
 	mark_all();
 	expect_fatal_atomic(a, ro, BI_SIZE, seed, "atomic on a GPU_RO range with COHERENT");
 
-	ro2 = map_aligned(BI_SIZE);
+	ro2 = vt_map_aligned(BI_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(ro2, elems(BI_SIZE), seed, 1);
 	set_attrs(a, ro2, BI_SIZE, (const struct drm_vsvm_svm_attr[]){
 		{ VSVM_SVM_ATTR_SET_FLAGS, VSVM_SVM_FLAG_GPU_RO },
 		{ VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT } }, 2);
 	expect_fatal_atomic(a, ro2, BI_SIZE, seed, "atomic on a GPU_RO range without COHERENT");
 
-	rdonly = map_aligned(BI_SIZE);
+	rdonly = vt_map_aligned(BI_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(rdonly, elems(BI_SIZE), seed, 1);
 	igt_assert_eq(mprotect(rdonly, BI_SIZE, PROT_READ), 0);
 	set1(a, rdonly, BI_SIZE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
 	expect_fatal_atomic(a, rdonly, BI_SIZE, seed,
 			    "atomic on a read-only mapping without COHERENT");
 
-	unmap(rdonly, BI_SIZE);
-	unmap(ro2, BI_SIZE);
-	unmap(ro, BI_SIZE);
-	unmap(buf, size);
+	vt_unmap(rdonly, BI_SIZE);
+	vt_unmap(ro2, BI_SIZE);
+	vt_unmap(ro, BI_SIZE);
+	vt_unmap(buf, size);
 	close_gpus();
 }
 
@@ -1559,7 +1534,7 @@ static void test_concurrent_prefetch(void)
 
 	need_gpus(3);
 	open_gpus(3, s.g);
-	s.buf = map_aligned(size);
+	s.buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(s.buf, n, s.seed, 1);
 	mark_all();
 
@@ -1617,7 +1592,7 @@ static void test_concurrent_prefetch(void)
 	EXPECT(s.g[0], "GPU 0 reads its VRAM");
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer in GPU 0's VRAM, read by the CPU");
 	expect_cpu_read(s.g[0], size, "CPU read of GPU 0's VRAM");
-	unmap(s.buf, size);
+	vt_unmap(s.buf, size);
 	close_gpus();
 }
 

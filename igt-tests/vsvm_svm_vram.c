@@ -230,12 +230,6 @@ static void gpu_barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-static void unmap(void *p, uint64_t size)
-{
-	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
-		     (unsigned long long)size, strerror(errno));
-}
-
 /* Private anonymous read-write memory of @size bytes at a multiple of @align. */
 static uint64_t *anon_map(uint64_t size, uint64_t align)
 {
@@ -249,9 +243,9 @@ static uint64_t *anon_map(uint64_t size, uint64_t align)
 	p = (uintptr_t)m;
 	a = (p + align - 1) & ~(uintptr_t)(align - 1);
 	if (a > p)
-		unmap(m, a - p);
+		vt_unmap(m, a - p);
 	if (p + len > a + size)
-		unmap((void *)(a + size), p + len - a - size);
+		vt_unmap((void *)(a + size), p + len - a - size);
 	return (uint64_t *)a;
 }
 
@@ -696,7 +690,7 @@ static void test_basic_vram(void)
 
 	cpu_check(&c, buf, n, value, 0, size / HUGE, np, "VRAM the GPU filled, read by the CPU");
 	gpu_check(&c, buf, n, value, 0, "the GPU's data after the CPU read it");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -731,7 +725,7 @@ static void test_split_vram_range(void)
 	expect_moves(&s, (struct moves){ .in = np }, "attribute split");
 
 	/* munmap of a slice frees its VRAM pages without a migration */
-	unmap(at(buf, hole), hole_size);
+	vt_unmap(at(buf, hole), hole_size);
 	wait_ctr(0, C_VRAM, s.v[C_VRAM] + np - hole_pages, "munmap of 1 MiB in VRAM");
 	expect_moves(&s, (struct moves){ .in = np, .freed = hole_pages }, "munmap of 1 MiB");
 
@@ -752,7 +746,7 @@ static void test_split_vram_range(void)
 	gpu_check(&c, buf, elems(hole), seed, 1, "data before the hole after the CPU read");
 	gpu_check(&c, at(buf, tail), elems(size - tail), seed + elems(tail), 1,
 		  "data after the hole after the CPU read");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -797,7 +791,7 @@ static void test_prefetch_sysmem(void)
 		     "prefetch of the whole to SYSMEM");
 	gpu_check(&c, buf, n, value, 0, "data back in system memory");
 	cpu_check(&c, buf, n, value, 0, 0, 0, "data back in system memory, read by the CPU");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -847,9 +841,9 @@ static void test_migrate_cpu_readback(void)
 		r = MCR_ROUNDS - 1;
 		gpu_check(&c, bufs[b], half, 0xfeed0000ULL + r * MCR_BUFS + b, 0,
 			  "data after the last CPU read");
-		unmap(bufs[b], size);
+		vt_unmap(bufs[b], size);
 	}
-	unmap(src, size / 2);
+	vt_unmap(src, size / 2);
 	gpu_close(&c);
 }
 
@@ -914,8 +908,8 @@ static void test_access_in_place(void)
 	faults_in_place(&c, m, elems(msize), 0xa3000000ULL, 0xa3a3, "malloc()ed memory");
 
 	free(m);
-	unmap(a, size);
-	unmap(b, size);
+	vt_unmap(a, size);
+	vt_unmap(b, size);
 	gpu_close(&c);
 }
 
@@ -955,7 +949,7 @@ static void test_granularity(void)
 		gpu_check(&c, bufs[i], n, seed, 1, what);
 	}
 	for (i = 0; i < ARRAY_SIZE(grans); i++)
-		unmap(bufs[i], HUGE);
+		vt_unmap(bufs[i], HUGE);
 	gpu_close(&c);
 }
 
@@ -985,7 +979,7 @@ static void test_large_buffer(void)
 	snap_take(&s, 0);
 	igt_assert_eq_u64(cpu_sum(buf, n), sum);
 	expect_cpu_moves(&c, &s, size / HUGE, np, "CPU checksum of 64 MiB in VRAM");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -1031,7 +1025,7 @@ static void policy_other_gpu(struct gpu *c)
 	expect_moves(&s0, (struct moves){ .in = BLOCK_PAGES },
 		     "GPU 0 fault without a preferred location (GPU 0)");
 	cpu_check(c, buf, n, seed, 1, 1, BLOCK_PAGES, "data moved to GPU 0, read by the CPU");
-	unmap(buf, HUGE);
+	vt_unmap(buf, HUGE);
 	gpu_close(&c1);
 }
 
@@ -1094,9 +1088,9 @@ static void test_policy(void)
 	else
 		igt_info("1 GPU: data in another GPU's VRAM not tested\n");
 
-	unmap(pref, HUGE);
-	unmap(sys, HUGE);
-	unmap(rm, HUGE);
+	vt_unmap(pref, HUGE);
+	vt_unmap(sys, HUGE);
+	vt_unmap(rm, HUGE);
 	gpu_close(&c);
 }
 
@@ -1252,8 +1246,8 @@ static void test_migrate_races(void)
 		if (fns[i] == race_gpu_writer)
 			gpu_close(&t[i].g);
 	}
-	unmap(r.buf, size);
-	unmap(r.src, HUGE);
+	vt_unmap(r.buf, size);
+	vt_unmap(r.src, HUGE);
 	gpu_close(&c);
 }
 
@@ -1312,7 +1306,7 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 		expect_moves(&s, (struct moves){ 0 }, what);
 		vt_file_check_pattern(fd, 0, n, seed, 1, "file under a MAP_PRIVATE mapping");
 	}
-	unmap(map, size);
+	vt_unmap(map, size);
 	if (shared)
 		vt_file_check_pattern(fd, 0, half, value, 0, "file after munmap");
 }
@@ -1383,7 +1377,7 @@ static void test_prefault_partial(void)
 	vt_check_pattern(buf + hn, n - 2 * hn, seed + hn, 1, "CPU-written pages (CPU)");
 	vt_check_value(buf + n - hn, hn, value, "GPU-written pages of the second half (CPU)");
 	expect_cpu_moves(&c, &s, size / HUGE, np, "CPU read of the whole range");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -1476,7 +1470,7 @@ static void test_fork_child_fault(void)
 	vt_check_pattern(buf, n, seed, 1, "the parent's data after the child's writes");
 	gpu_check(&c, buf, n, seed, 1, "the parent's data after the child's writes");
 	expect_moves(&s, (struct moves){ 0 }, "the parent's accesses after the fork");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 }
 
@@ -1545,7 +1539,7 @@ static void test_overcommit_ranges(void)
 	}
 
 	for (i = 0; i < OC_BUFS; i++)
-		unmap(bufs[i], MIB);
+		vt_unmap(bufs[i], MIB);
 	gpu_close(&c);
 	small_vram_end();
 }
@@ -1593,7 +1587,7 @@ static void test_overcommit_giant(void)
 	snap_take(&s, 0);
 	vt_check_pattern(buf, n, seed, 5, "64 MiB range read by the CPU");
 	expect_cpu_moves(&c, &s, resident / BLOCK_PAGES, resident, "CPU read of the 64 MiB range");
-	unmap(buf, size);
+	vt_unmap(buf, size);
 	gpu_close(&c);
 	small_vram_end();
 }
@@ -1685,7 +1679,7 @@ static void test_svm_gem_evict(void)
 			     (unsigned long long)bad);
 		vt_bo_destroy(&bos[i]);
 	}
-	unmap(svm, size);
+	vt_unmap(svm, size);
 	gpu_close(&c);
 	small_vram_end();
 }

@@ -938,6 +938,30 @@ void vt_prefetch(int fd, const void *start, uint64_t size, uint32_t location)
 
 /* ---- files ----------------------------------------------------------------------------------- */
 
+void vt_unmap(void *p, uint64_t size)
+{
+	igt_assert_f(munmap(p, size) == 0, "munmap(%p, %#llx): %s\n", p,
+		     (unsigned long long)size, strerror(errno));
+}
+
+void *vt_map_aligned(uint64_t size, int flags)
+{
+	const uint64_t align = 2ULL << 20, len = size + align;
+	uintptr_t p, a;
+	void *m;
+
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
+		     strerror(errno));
+	p = (uintptr_t)m;
+	a = (p + align - 1) & ~(align - 1);
+	if (a > p)
+		vt_unmap(m, a - p);
+	if (p + len > a + size)
+		vt_unmap((void *)(a + size), p + len - a - size);
+	return (void *)a;
+}
+
 int vt_tmp_file(void)
 {
 	char name[] = "/tmp/vsvm_test.XXXXXX";

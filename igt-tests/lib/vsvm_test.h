@@ -267,6 +267,10 @@ bool vt_svm_vram(int fd);
 bool vt_vram_coherent(int fd);
 /* igt_require() that the GPU can hold SVM pages in VRAM. */
 void vt_require_svm_vram(int fd);
+/* munmap(), asserting. */
+void vt_unmap(void *p, uint64_t size);
+/* Anonymous read-write memory of @size bytes, 2 MiB aligned; @flags MAP_PRIVATE or MAP_SHARED. */
+void *vt_map_aligned(uint64_t size, int flags);
 /* An unnamed temporary file under /tmp (a regular file, not tmpfs if /tmp is not), asserting. */
 int vt_tmp_file(void);
 /* pwrite() seed + i * step for elements [first, first + n) of the file @fd, asserting. */

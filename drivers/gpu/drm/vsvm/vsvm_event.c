@@ -225,6 +225,26 @@ void vsvm_event_fault_end(pid_t pid, u32 gpu_id, u64 addr, u32 access, u32 resul
 		vsvm_event_emit(&ev);
 }
 
+/* The record of a migration event of @kind, if anybody listens */
+static void vsvm_event_migrate(u32 kind, pid_t pid, u32 gpu_id, u64 start, u64 size, u32 from,
+			       u32 to, u32 trigger, u64 pages)
+{
+	struct drm_vsvm_event ev = {
+		.kind = kind,
+		.pid = pid,
+		.gpu_id = gpu_id,
+		.addr = start,
+		.size = size,
+		.count = pages,
+		.from = from,
+		.to = to,
+		.trigger = trigger,
+	};
+
+	if (vsvm_event_listened())
+		vsvm_event_emit(&ev);
+}
+
 /**
  * vsvm_event_migrate_start() - a piece of memory starts migrating
  * @pid: thread-group id of the process
@@ -241,21 +261,9 @@ void vsvm_event_fault_end(pid_t pid, u32 gpu_id, u64 addr, u32 access, u32 resul
 void vsvm_event_migrate_start(pid_t pid, u32 gpu_id, u64 start, u64 size, u32 from, u32 to,
 			      u32 trigger, u64 pages)
 {
-	struct drm_vsvm_event ev = {
-		.kind = VSVM_EVENT_MIGRATE_START,
-		.pid = pid,
-		.gpu_id = gpu_id,
-		.addr = start,
-		.size = size,
-		.count = pages,
-		.from = from,
-		.to = to,
-		.trigger = trigger,
-	};
-
 	trace_vsvm_migrate_start(pid, gpu_id, start, size, from, to, trigger, pages);
-	if (vsvm_event_listened())
-		vsvm_event_emit(&ev);
+	vsvm_event_migrate(VSVM_EVENT_MIGRATE_START, pid, gpu_id, start, size, from, to,
+			   trigger, pages);
 }
 
 /**
@@ -274,21 +282,9 @@ void vsvm_event_migrate_start(pid_t pid, u32 gpu_id, u64 start, u64 size, u32 fr
 void vsvm_event_migrate_end(pid_t pid, u32 gpu_id, u64 start, u64 size, u32 from, u32 to,
 			    u32 trigger, u64 pages)
 {
-	struct drm_vsvm_event ev = {
-		.kind = VSVM_EVENT_MIGRATE_END,
-		.pid = pid,
-		.gpu_id = gpu_id,
-		.addr = start,
-		.size = size,
-		.count = pages,
-		.from = from,
-		.to = to,
-		.trigger = trigger,
-	};
-
 	trace_vsvm_migrate_end(pid, gpu_id, start, size, from, to, trigger, pages);
-	if (vsvm_event_listened())
-		vsvm_event_emit(&ev);
+	vsvm_event_migrate(VSVM_EVENT_MIGRATE_END, pid, gpu_id, start, size, from, to,
+			   trigger, pages);
 }
 
 /**
