@@ -47,6 +47,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# The initramfs root: a real system's / is world-searchable (tests drop to nobody)
+chmod 0755 "$stage"
 
 # --- initramfs -----------------------------------------------------------------
 mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,tests,lib,lib64}
