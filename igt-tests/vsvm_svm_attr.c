@@ -134,7 +134,9 @@
  *              default COHERENT flag; without COHERENT too, each page
  *              taken for device-exclusive access (the exclusive counter
  *              grows by at least the pages, again after the CPU touched
- *              them); with COHERENT set again no page is taken.
+ *              them), or, without VSVM_CAP_SVM_ATOMIC_EXCLUSIVE, the atomic
+ *              faults with ATOMIC and changes nothing; with COHERENT set
+ *              again no page is taken.
  *
  * SUBTEST: gpu-exec
  * Description: A PROGRAM whose code sits in malloc'd memory faults with
@@ -1675,17 +1677,27 @@ static void test_coherent_atomic(void)
 	set1(fds[0], view.va, size, A_CLR_FLAGS, F_COHERENT);
 	igt_assert_eq_u32(get1(fds[0], view.va, size, A_CLR_FLAGS, JUNK, NULL),
 			  F_ALL);
-	/* without COHERENT each page is taken for device-exclusive access */
-	excl = vt_svm_count(paths[0], "exclusive");
-	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
-	vt_check_value(view.p, n, 6 * rounds, "counters without COHERENT");
-	igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
-	/* the CPU's reads revoked it: the next atomics take the pages again */
-	excl = vt_svm_count(paths[0], "exclusive");
-	gpu_fill(&c, &view, 100);
-	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
-	vt_check_value(view.p, n, 100 + 3 * rounds, "counters written, then atomics");
-	igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+	if (vt_caps(c.fd) & VSVM_CAP_SVM_ATOMIC_EXCLUSIVE) {
+		/* without COHERENT each page is taken for device-exclusive access */
+		excl = vt_svm_count(paths[0], "exclusive");
+		vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n,
+		       (uint64_t[6]){ view.va, 3, n });
+		vt_check_value(view.p, n, 6 * rounds, "counters without COHERENT");
+		igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+		/* the CPU's reads revoked it: the next atomics take the pages again */
+		excl = vt_svm_count(paths[0], "exclusive");
+		gpu_fill(&c, &view, 100);
+		vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n,
+		       (uint64_t[6]){ view.va, 3, n });
+		vt_check_value(view.p, n, 100 + 3 * rounds, "counters written, then atomics");
+		igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+	} else {
+		/* no device-exclusive access on this kernel: the atomic is refused */
+		gpu_expect_fault(&c, VSVM_KERNEL_ATOMIC_ADD, (uint64_t[6]){ view.va, 3, n },
+				 &view, VSVM_ACCESS_ATOMIC);
+		vt_check_value(view.p, n, 3 * rounds, "counters after a refused atomic");
+		gpu_fill(&c, &view, 100 + 3 * rounds);
+	}
 
 	set1(fds[0], view.va, size, A_SET_FLAGS, F_COHERENT);
 	excl = vt_svm_count(paths[0], "exclusive");

@@ -1079,6 +1079,13 @@ static void *cpu_adder_fn(void *arg)
 /* per counter below 4096, so that each adder's part can be told apart */
 #define AS_CPU_MAX_ADDS 4000
 
+/* Atomics without COHERENT work through device-exclusive access (not on every kernel) */
+static void require_exclusive(const struct ctx *c)
+{
+	igt_require_f(vt_caps(c->fd) & VSVM_CAP_SVM_ATOMIC_EXCLUSIVE,
+		      "no VSVM_CAP_SVM_ATOMIC_EXCLUSIVE (a kernel without DEVICE_PRIVATE)\n");
+}
+
 enum as_mode { AS_THP, AS_4K, AS_COHERENT };
 
 /* what each adder adds: its own bits of the counters */
@@ -1101,6 +1108,8 @@ static void test_atomics_sysmem(enum as_mode mode)
 
 	need_gpus(2);
 	open_gpus(2, g);
+	if (mode != AS_COHERENT)
+		require_exclusive(g[0]);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	xmadvise(buf, size, mode == AS_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
@@ -1213,6 +1222,7 @@ static void test_atomics_cpu_touch(void)
 
 	need_gpus(1);
 	a = ctx_open(0);
+	require_exclusive(a);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	xmadvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);

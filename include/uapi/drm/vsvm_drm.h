@@ -95,6 +95,12 @@ extern "C" {
  * CPU reaches SVM pages in VRAM in place (no CPU fault migrates them back)
  */
 #define VSVM_CAP_VRAM_COHERENT		0x8U
+/*
+ * drm_vsvm_query_device.capabilities: GPU atomics on system memory of a range
+ * without VSVM_SVM_FLAG_COHERENT work through device-exclusive access; without
+ * it (a kernel without DEVICE_PRIVATE) such an atomic faults fatally
+ */
+#define VSVM_CAP_SVM_ATOMIC_EXCLUSIVE	0x10U
 
 /**
  * struct drm_vsvm_query_device - describe the GPU behind a render node
@@ -440,7 +446,9 @@ struct drm_vsvm_queue_status {
  * range; without it a GPU atomic to a system page takes that page for
  * device-exclusive access (the CPU's next touch of the page takes it back
  * and the GPU faults again on its next atomic), so atomics of GPUs and CPU
- * on the same memory stay exact either way; atomics on VRAM need neither;
+ * on the same memory stay exact either way (with
+ * VSVM_CAP_SVM_ATOMIC_EXCLUSIVE; else the atomic faults fatally); atomics on
+ * VRAM need neither;
  * GPU_RO: the GPU maps the range read-only (writes fault fatally);
  * GPU_EXEC: the GPU may fetch code from the range (VSVM_KERNEL_PROGRAM;
  * without it the fetch faults fatally); GPU_READ_MOSTLY: GPU reads map pages read-only (a later

@@ -46,6 +46,9 @@ int vsvm_ioctl_query_device(struct drm_device *drm, void *data, struct drm_file 
 		args->capabilities |= VSVM_CAP_VRAM_COHERENT;
 	if (vdev->caps.retry_faults)
 		args->capabilities |= VSVM_CAP_RETRY_FAULT;
+	/* make_device_exclusive_range() needs DEVICE_PRIVATE */
+	if (IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		args->capabilities |= VSVM_CAP_SVM_ATOMIC_EXCLUSIVE;
 	args->page_sizes = vdev->caps.page_sizes;
 	args->vram_size = vdev->caps.vram_size;
 	args->va_bits = vdev->caps.va_bits;

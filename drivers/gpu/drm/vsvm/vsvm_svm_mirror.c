@@ -889,6 +889,9 @@ static int vsvm_svm_get_exclusive(struct vsvm_svm *svm, struct vsvm_svm_piece *p
 	bool vram;
 	int ret;
 
+	/* make_device_exclusive_range() exists only with DEVICE_PRIVATE */
+	if (!IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		return -EOPNOTSUPP;
 	do {
 		if (time_after(jiffies, timeout))
 			return -EAGAIN;
@@ -1339,7 +1342,8 @@ out:
  * Context: &vsvm_svm.lock held, with a reference on the mm's users; the
  * mmap lock not held.
  * Return: 0, or as vsvm_svm_map(); -EOPNOTSUPP for a page of a large folio
- * the CPU maps with PTEs.
+ * the CPU maps with PTEs, or on a kernel without DEVICE_PRIVATE (no
+ * device-exclusive access: %VSVM_CAP_SVM_ATOMIC_EXCLUSIVE is not reported).
  */
 int vsvm_svm_map_exclusive(struct vsvm_svm *svm, unsigned int gpu, u64 addr,
 			   const struct vsvm_svm_attrs *attrs)
