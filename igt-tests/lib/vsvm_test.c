@@ -453,7 +453,7 @@ void vt_check_query(const struct drm_vsvm_query_device *q, const struct vt_param
 {
 	/* every capability bit the uAPI header defines (it may grow) */
 	const uint32_t known_caps = VSVM_CAP_RETRY_FAULT | VSVM_CAP_SVM | VSVM_CAP_SVM_VRAM |
-				    VSVM_CAP_VRAM_COHERENT;
+				    VSVM_CAP_VRAM_COHERENT | VSVM_CAP_SVM_ATOMIC_EXCLUSIVE;
 	const uint64_t known_sizes = VSVM_PAGE_SIZE_4K | VSVM_PAGE_SIZE_2M;
 
 	igt_debug("GPU %d: uapi %#x gpu_id %u cus %u caps %#x page_sizes %#llx vram %llu va_bits %u\n",

@@ -58,6 +58,7 @@ static const struct {
 	{ VSVM_CAP_SVM, "svm" },
 	{ VSVM_CAP_SVM_VRAM, "svm-vram" },
 	{ VSVM_CAP_VRAM_COHERENT, "vram-coherent" },
+	{ VSVM_CAP_SVM_ATOMIC_EXCLUSIVE, "atomic-exclusive" },
 };
 
 /* Names --mask accepts for several kinds at once, besides the kind names. */
