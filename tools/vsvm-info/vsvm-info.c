@@ -13,16 +13,6 @@
 
 #include "libvsvm.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* The VSVM_CAP_* bits of the uAPI and the words vsvm-info prints for them. */
-static const struct {
-	unsigned int bit;
-	const char *name;
-} caps[] = {
-	{ VSVM_CAP_RETRY_FAULT, "retry-fault" },
-};
-
 /* Print the VSVM_PAGE_SIZE_* bits of @page_sizes as a list like "4K 2M". */
 static void print_page_sizes(unsigned long long page_sizes)
 {
@@ -43,31 +33,10 @@ static void print_page_sizes(unsigned long long page_sizes)
 	printf("\n");
 }
 
-/* Print the VSVM_CAP_* bits of @capabilities as words, unknown bits in hex. */
-static void print_caps(unsigned int capabilities)
-{
-	const char *sep = "";
-	size_t i;
-
-	if (!capabilities) {
-		printf("none\n");
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(caps); i++) {
-		if (!(capabilities & caps[i].bit))
-			continue;
-		printf("%s%s", sep, caps[i].name);
-		capabilities &= ~caps[i].bit;
-		sep = " ";
-	}
-	if (capabilities)
-		printf("%s0x%x", sep, capabilities);
-	printf("\n");
-}
-
 /* Print the driver version and device query of the GPU at @path; 0 or -errno. */
 static int print_gpu(int index, const char *path)
 {
+	char caps[128];
 	struct drm_vsvm_query_device info;
 	drmVersionPtr ver;
 	int fd, ret;
@@ -95,8 +64,8 @@ static int print_gpu(int index, const char *path)
 	printf("  vram:            %llu MiB\n", (unsigned long long)(info.vram_size >> 20));
 	printf("  page sizes:      ");
 	print_page_sizes(info.page_sizes);
-	printf("  capabilities:    ");
-	print_caps(info.capabilities);
+	printf("  capabilities:    %s\n",
+	       vsvm_caps_string(info.capabilities, " ", caps, sizeof(caps)));
 	printf("  va bits:         %u\n", info.va_bits);
 	drmFreeVersion(ver);
 	return 0;

@@ -49,18 +49,6 @@ struct opts {
 	long timeout_ms;	/* --timeout-ms T, -1: no limit */
 };
 
-/* The VSVM_CAP_* bits and the words vsvm-smi prints for them. */
-static const struct {
-	unsigned int bit;
-	const char *name;
-} caps[] = {
-	{ VSVM_CAP_RETRY_FAULT, "retry-fault" },
-	{ VSVM_CAP_SVM, "svm" },
-	{ VSVM_CAP_SVM_VRAM, "svm-vram" },
-	{ VSVM_CAP_VRAM_COHERENT, "vram-coherent" },
-	{ VSVM_CAP_SVM_ATOMIC_EXCLUSIVE, "atomic-exclusive" },
-};
-
 /* Names --mask accepts for several kinds at once, besides the kind names. */
 static const struct {
 	const char *name;
@@ -79,28 +67,6 @@ static const struct {
 static volatile sig_atomic_t stop_watch;
 
 /* ---- GPUs ------------------------------------------------------------------ */
-
-/* Print the VSVM_CAP_* bits of @capabilities as words, unknown bits in hex. */
-static void print_caps(unsigned int capabilities)
-{
-	const char *sep = "";
-	size_t i;
-
-	if (!capabilities) {
-		printf("none\n");
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(caps); i++) {
-		if (!(capabilities & caps[i].bit))
-			continue;
-		printf("%s%s", sep, caps[i].name);
-		capabilities &= ~caps[i].bit;
-		sep = ",";
-	}
-	if (capabilities)
-		printf("%s0x%x", sep, capabilities);
-	printf("\n");
-}
 
 /*
  * The render nodes of the vsvm GPUs into @paths; their number, or -1 after
@@ -142,6 +108,7 @@ static int list_gpus(void)
 	char paths[VSVM_MAX_DEVICES][VSVM_PATH_MAX];
 	struct drm_vsvm_query_device q;
 	int n, i, fd, ret, status = 0;
+	char caps[128];
 
 	n = find_gpus(paths);
 	if (n < 0)
@@ -165,7 +132,7 @@ static int list_gpus(void)
 		printf("%-3d %-20s %6u %13llu %14llu %4u ", i, paths[i], q.gpu_id,
 		       (unsigned long long)(q.vram_used / MIB),
 		       (unsigned long long)(q.vram_size / MIB), q.num_compute_units);
-		print_caps(q.capabilities);
+		printf("%s\n", vsvm_caps_string(q.capabilities, ",", caps, sizeof(caps)));
 	}
 	return status;
 }

@@ -637,6 +637,39 @@ const char *vsvm_fault_result_name(uint32_t result)
 	return result < ARRAY_SIZE(names) ? names[result] : NULL;
 }
 
+/* The VSVM_CAP_* bits as words, unknown bits in hex; "none" for 0. */
+const char *vsvm_caps_string(uint32_t caps, const char *sep, char *buf, size_t size)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ VSVM_CAP_RETRY_FAULT, "retry-fault" },
+		{ VSVM_CAP_SVM, "svm" },
+		{ VSVM_CAP_SVM_VRAM, "svm-vram" },
+		{ VSVM_CAP_VRAM_COHERENT, "vram-coherent" },
+		{ VSVM_CAP_SVM_ATOMIC_EXCLUSIVE, "atomic-exclusive" },
+	};
+	const char *s = "";
+	size_t i, n = 0;
+
+	if (!size)
+		return buf;
+	buf[0] = 0;
+	if (!caps)
+		snprintf(buf, size, "none");
+	for (i = 0; i < ARRAY_SIZE(names) && n < size; i++) {
+		if (!(caps & names[i].bit))
+			continue;
+		n += snprintf(buf + n, size - n, "%s%s", s, names[i].name);
+		caps &= ~names[i].bit;
+		s = sep;
+	}
+	if (caps && n < size)
+		snprintf(buf + n, size - n, "%s0x%x", s, caps);
+	return buf;
+}
+
 /* Name of a built-in kernel, for messages. */
 const char *vsvm_kernel_name(uint32_t kernel)
 {

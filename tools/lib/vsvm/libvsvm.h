@@ -345,6 +345,16 @@ const char *vsvm_event_trigger_name(uint32_t kind, uint32_t trigger);
 const char *vsvm_fault_result_name(uint32_t result);
 
 /**
+ * vsvm_caps_string() - VSVM_CAP_* bits as words ("retry-fault svm ...")
+ * @caps: drm_vsvm_query_device.capabilities
+ * @sep: what goes between two words
+ * @buf: where the text goes (truncated to @size bytes)
+ * @size: bytes of @buf
+ * Return: @buf; unknown bits appear in hex, no bit at all as "none".
+ */
+const char *vsvm_caps_string(uint32_t caps, const char *sep, char *buf, size_t size);
+
+/**
  * vsvm_kernel_name() - name of a VSVM_KERNEL_* ("fill", "copy", ...)
  * Return: the name, or NULL for an unknown kernel.
  */
