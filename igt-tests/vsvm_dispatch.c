@@ -102,6 +102,17 @@
  * SUBTEST: program-gtt
  * Description: PROGRAM with code and data in GTT, as program-vram.
  *
+ * SUBTEST: bfs-level-vram
+ * Description: BFS_LEVEL steps over a random graph of 3000 vertices (three
+ *              waves at once) whose adjacency lists sit in shuffled places of
+ *              a VRAM object: the levels equal a CPU breadth-first search, a
+ *              vertex without a list and neighbours past the grid are
+ *              skipped, each step's count covers the vertices it reached and
+ *              the last step counts 0.
+ *
+ * SUBTEST: bfs-level-gtt
+ * Description: BFS_LEVEL with the graph in GTT, as bfs-level-vram.
+ *
  * SUBTEST: mixed-domains
  * Description: Kernels whose buffers are in both domains: COPY VRAM to GTT
  *              and back, TRIAD, GATHER and SCATTER across domains, and a
@@ -618,6 +629,121 @@ static void test_program(struct kctx *k)
 	vt_bo_destroy(&data);
 }
 
+#define BFS_VERTICES 3000
+#define BFS_MAX_DEGREE 9
+
+/*
+ * Write a random graph of @n vertices into @adj (one list address per
+ * vertex) and @lists (each list { count, dst[count] } in a shuffled slot of
+ * BFS_MAX_DEGREE + 1 elements); vertex 7 has no list and some neighbours are
+ * past @n.
+ */
+static void build_graph(struct vt_bo *adj, struct vt_bo *lists, uint64_t n, uint64_t seed)
+{
+	const uint64_t slot = BFS_MAX_DEGREE + 1;
+	uint64_t v, j, *perm = calloc(n, sizeof(*perm));
+
+	igt_assert(perm);
+	igt_assert_lte_u64(n * slot, vt_bo_elems(lists));
+	for (v = 0; v < n; v++)
+		perm[v] = v;
+	for (v = n - 1; v > 0; v--) {
+		uint64_t k = vt_rand64(seed, v) % (v + 1), t = perm[v];
+
+		perm[v] = perm[k];
+		perm[k] = t;
+	}
+	for (v = 0; v < n; v++) {
+		uint64_t *list = lists->map + perm[v] * slot;
+
+		list[0] = vt_rand64(seed + 1, v) % slot;
+		for (j = 1; j <= list[0]; j++)
+			list[j] = vt_rand64(seed + 2, v * slot + j) % (n + n / 50);
+		adj->map[v] = v == 7 ? 0 : vt_bo_va(lists, perm[v] * slot);
+	}
+	free(perm);
+}
+
+/* The levels a breadth-first search from vertex 0 gives, by the CPU */
+static void bfs_cpu(const struct vt_bo *adj, const struct vt_bo *lists, uint64_t n, uint64_t *level)
+{
+	uint64_t *fifo = calloc(n, sizeof(*fifo)), head = 0, tail = 0, v, j;
+
+	igt_assert(fifo);
+	for (v = 0; v < n; v++)
+		level[v] = VSVM_BFS_UNREACHED;
+	level[0] = 0;
+	fifo[tail++] = 0;
+	while (head < tail) {
+		const uint64_t *list;
+
+		v = fifo[head++];
+		if (!adj->map[v])
+			continue;
+		list = lists->map + (adj->map[v] - lists->va) / sizeof(uint64_t);
+		for (j = 1; j <= list[0]; j++)
+			if (list[j] < n && level[list[j]] == VSVM_BFS_UNREACHED) {
+				level[list[j]] = level[v] + 1;
+				fifo[tail++] = list[j];
+			}
+	}
+	free(fifo);
+}
+
+static uint64_t bfs_reached(const uint64_t *level, uint64_t n, uint64_t depth)
+{
+	uint64_t v, hits = 0;
+
+	for (v = 0; v < n; v++)
+		hits += level[v] == depth;
+	return hits;
+}
+
+/* Bytes of an object of @elems elements, whole pages */
+static uint64_t bfs_bytes(uint64_t elems)
+{
+	return (elems * sizeof(uint64_t) + VT_PAGE_SIZE - 1) / VT_PAGE_SIZE * VT_PAGE_SIZE;
+}
+
+static void test_bfs_level(struct kctx *k)
+{
+	const uint64_t n = BFS_VERTICES;
+	uint64_t *want = calloc(n, sizeof(*want)), depth, v, count;
+	struct vt_bo adj, lists, level, out;
+
+	igt_assert(want);
+	bo(k, &adj, bfs_bytes(n));
+	bo(k, &lists, bfs_bytes(n * (BFS_MAX_DEGREE + 1)));
+	bo(k, &level, bfs_bytes(n + 1));
+	bo(k, &out, VT_PAGE_SIZE);
+	build_graph(&adj, &lists, n, 61);
+	bfs_cpu(&adj, &lists, n, want);
+	vt_fill_pattern(level.map, n, VSVM_BFS_UNREACHED, 0);
+	level.map[0] = 0;
+	level.map[n] = SENTINEL;
+	for (depth = 0; depth < n; depth++) {
+		out.map[0] = SENTINEL;
+		vt_run(k->fd, k->q, VSVM_KERNEL_BFS_LEVEL, n,
+		       (uint64_t[6]){ adj.va, level.va, depth, out.va });
+		count = out.map[0];
+		igt_assert_lte_u64(bfs_reached(level.map, n, depth + 1), count);
+		if (!count)
+			break;
+	}
+	igt_assert_f(depth > 3, "the search ended after %llu steps\n", (unsigned long long)depth);
+	igt_assert_eq_u64(bfs_reached(want, n, depth + 1), 0);
+	for (v = 0; v < n; v++)
+		igt_assert_f(level.map[v] == want[v], "level[%llu] = %#llx, want %#llx\n",
+			     (unsigned long long)v, (unsigned long long)level.map[v],
+			     (unsigned long long)want[v]);
+	igt_assert_eq_u64(level.map[n], SENTINEL);
+	free(want);
+	vt_bo_destroy(&adj);
+	vt_bo_destroy(&lists);
+	vt_bo_destroy(&level);
+	vt_bo_destroy(&out);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(struct kctx *k);
@@ -632,6 +758,7 @@ static const struct {
 	{ "scatter", test_scatter },
 	{ "triad", test_triad },
 	{ "program", test_program },
+	{ "bfs-level", test_bfs_level },
 };
 
 /* ---- mixed-domains ------------------------------------------------------------------------ */
@@ -1282,6 +1409,7 @@ static const uint8_t address_args[][4] = {
 	[VSVM_KERNEL_SCATTER] = { 0, 1, 2, 0xff },
 	[VSVM_KERNEL_TRIAD] = { 0, 1, 2, 0xff },
 	[VSVM_KERNEL_PROGRAM] = { 0, 1, 0xff },
+	[VSVM_KERNEL_BFS_LEVEL] = { 0, 1, 3, 0xff },
 };
 
 static int dispatch_raw(int fd, struct drm_vsvm_dispatch *d)
@@ -1318,7 +1446,7 @@ static void test_bad_args(void)
 		igt_assert_eq(dispatch_raw(fd, &d), -ENOENT);
 		d = good; d.queue_id = dead;
 		igt_assert_eq(dispatch_raw(fd, &d), -ENOENT);
-		d = good; d.kernel = VSVM_KERNEL_PROGRAM + 1;
+		d = good; d.kernel = VSVM_KERNEL_BFS_LEVEL + 1;
 		igt_assert_eq(dispatch_raw(fd, &d), -EINVAL);
 		d = good; d.kernel = ~0U;
 		igt_assert_eq(dispatch_raw(fd, &d), -EINVAL);

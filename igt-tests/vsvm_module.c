@@ -28,7 +28,7 @@
  *              appear, each answers the device query with a distinct gpu_id.
  *
  * SUBTEST: params
- * Description: vram_size and num_cus (64M/7, 16777216/1, 16M/32) read back in
+ * Description: vram_size and num_cus (64M/7, 16777216/1, 16M/256) read back in
  *              sysfs and show up in the device query of every GPU.
  *
  * SUBTEST: invalid-params
@@ -286,7 +286,7 @@ static void test_params(void)
 	} cases[] = {
 		{ "vram_size=64M num_cus=7", { VT_DEFAULT_NUM_GPUS, 64ULL << 20, 7 } },
 		{ "vram_size=16777216 num_cus=1", { VT_DEFAULT_NUM_GPUS, 16ULL << 20, 1 } },
-		{ "vram_size=16M num_cus=32", { VT_DEFAULT_NUM_GPUS, 16ULL << 20, 32 } },
+		{ "vram_size=16M num_cus=256", { VT_DEFAULT_NUM_GPUS, 16ULL << 20, 256 } },
 	};
 	unsigned int i;
 
@@ -306,7 +306,7 @@ static void test_invalid_params(void)
 	static const char *const invalid[] = {
 		"num_gpus=0", "num_gpus=9",
 		"vram_size=0", "vram_size=3M", "vram_size=17G",
-		"num_cus=0", "num_cus=33",
+		"num_cus=0", "num_cus=257",
 		"job_timeout_ms=0", "job_timeout_ms=3600001",
 	};
 	unsigned int i;

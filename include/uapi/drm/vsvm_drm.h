@@ -28,7 +28,7 @@ extern "C" {
 
 /* Incompatible uAPI changes bump the major version, compatible additions the minor */
 #define VSVM_UAPI_VERSION_MAJOR		1
-#define VSVM_UAPI_VERSION_MINOR		4
+#define VSVM_UAPI_VERSION_MINOR		5
 
 #define DRM_VSVM_QUERY_DEVICE		0x00
 #define DRM_VSVM_GEM_CREATE		0x01
@@ -295,6 +295,19 @@ struct drm_vsvm_queue_destroy {
  * faults with VSVM_ACCESS_EXEC.
  */
 #define VSVM_KERNEL_PROGRAM		9
+/*
+ * BFS_LEVEL (uAPI 1.5): args[0] = adj, args[1] = level, args[2] = depth,
+ * args[3] = out. One top-down step of a breadth-first search over the grid's
+ * n vertices: adj[v] is the address of vertex v's adjacency list
+ * { __u64 count; __u64 dst[count]; } (8-byte aligned, 0 for no list) and
+ * level[v] its depth, or VSVM_BFS_UNREACHED. Work item v with
+ * level[v] == depth sets level[u] = depth + 1 for every neighbour u < n that
+ * is unreached; neighbours >= n are skipped. *out = number of level entries
+ * written (a vertex two work items reach at the same time may count twice;
+ * 0 means the search is over).
+ */
+#define VSVM_KERNEL_BFS_LEVEL		10
+#define VSVM_BFS_UNREACHED		(~0ULL)
 #define VSVM_PROGRAM_MAX_INSNS		512
 #define VSVM_OP_ADD			0
 #define VSVM_OP_MUL			1

@@ -684,6 +684,7 @@ const char *vsvm_kernel_name(uint32_t kernel)
 		[VSVM_KERNEL_SCATTER] = "scatter",
 		[VSVM_KERNEL_TRIAD] = "triad",
 		[VSVM_KERNEL_PROGRAM] = "program",
+		[VSVM_KERNEL_BFS_LEVEL] = "bfs-level",
 	};
 
 	return kernel < ARRAY_SIZE(names) ? names[kernel] : NULL;

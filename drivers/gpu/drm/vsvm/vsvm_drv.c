@@ -54,7 +54,7 @@
 #define VSVM_VRAM_MIN		SZ_16M
 #define VSVM_VRAM_MAX		(16ULL * SZ_1G)
 #define VSVM_VRAM_ALIGN		SZ_2M
-#define VSVM_MAX_CUS		32
+#define VSVM_MAX_CUS		VSVM_HW_MAX_CUS
 #define VSVM_GPU_ID_BASE	0x1000
 
 static int vsvm_num_gpus = 2;
@@ -63,7 +63,7 @@ MODULE_PARM_DESC(num_gpus, "Number of virtual GPUs (1-8, default 2)");
 
 static int vsvm_num_cus = 4;
 module_param_named(num_cus, vsvm_num_cus, int, 0444);
-MODULE_PARM_DESC(num_cus, "Compute units per GPU (1-32, default 4)");
+MODULE_PARM_DESC(num_cus, "Compute units per GPU (1-256, default 4)");
 
 static int vsvm_inject_load_error_at;
 module_param_named(inject_load_error, vsvm_inject_load_error_at, int, 0444);

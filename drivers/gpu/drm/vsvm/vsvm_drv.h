@@ -25,8 +25,11 @@ struct vsvm_svm_pagemap;
 
 #define VSVM_MAX_GPUS		8
 
-/* Interrupt-ring entries the fault worker handles as one batch */
-#define VSVM_IH_BATCH		64
+/*
+ * Interrupt-ring entries the fault worker handles as one batch: the whole
+ * ring, so that every replay follows a drained ring (see vsvm_vhw.h)
+ */
+#define VSVM_IH_BATCH		VSVM_HW_IH_ENTRIES
 
 /**
  * struct vsvm_device - one virtual GPU as seen by the driver

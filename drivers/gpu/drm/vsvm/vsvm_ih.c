@@ -9,7 +9,8 @@
  * The hardware posts fault entries to its interrupt ring and raises its
  * interrupt line, vsvm_ih_irq(), which may run in atomic context and only
  * schedules &vsvm_device.ih_work. The worker drains the ring in batches:
- * it pops up to %VSVM_IH_BATCH fault entries into &vsvm_device.ih_batch
+ * it pops up to %VSVM_IH_BATCH fault entries (the ring's size, so a batch
+ * normally empties it) into &vsvm_device.ih_batch
  * and hands them to vsvm_svm_fault_batch() (vsvm_svm_fault.c), which routes
  * each to its queue by hardware queue id, services the SVM faults, fails
  * the queues of fatal ones and replays each VM once per batch. It repeats

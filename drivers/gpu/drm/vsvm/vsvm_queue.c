@@ -101,8 +101,10 @@ static_assert(VSVM_ACCESS_WRITE == VSVM_HW_ACCESS_WRITE);
 static_assert(VSVM_ACCESS_ATOMIC == VSVM_HW_ACCESS_ATOMIC);
 static_assert(VSVM_ACCESS_EXEC == VSVM_HW_ACCESS_EXEC);
 static_assert(VSVM_KERNEL_PROGRAM == VSVM_HW_KERNEL_PROGRAM);
-static_assert(VSVM_KERNEL_PROGRAM + 1 == VSVM_HW_KERNEL_COUNT);
+static_assert(VSVM_KERNEL_BFS_LEVEL == VSVM_HW_KERNEL_BFS_LEVEL);
+static_assert(VSVM_KERNEL_BFS_LEVEL + 1 == VSVM_HW_KERNEL_COUNT);
 static_assert(VSVM_PROGRAM_MAX_INSNS == VSVM_HW_PROGRAM_MAX);
+static_assert(VSVM_BFS_UNREACHED == VSVM_HW_BFS_UNREACHED);
 static_assert(sizeof_field(struct drm_vsvm_dispatch, args) ==
 	      sizeof_field(struct vsvm_hw_dispatch, args));
 
@@ -118,6 +120,7 @@ static const u8 vsvm_kernel_addr_args[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_KERNEL_SCATTER] = BIT(0) | BIT(1) | BIT(2),
 	[VSVM_KERNEL_TRIAD] = BIT(0) | BIT(1) | BIT(2),
 	[VSVM_KERNEL_PROGRAM] = BIT(0) | BIT(1),
+	[VSVM_KERNEL_BFS_LEVEL] = BIT(0) | BIT(1) | BIT(3),
 };
 
 /**

@@ -591,9 +591,9 @@ static void vsvm_svm_show_vram_stats(struct seq_file *m, struct vsvm_svm *svm, u
 static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsigned int gpu)
 {
 	const struct vsvm_svm_stats *st = &svm->gpus[gpu].stats;
-	u64 ranges, pages;
+	struct vsvm_svm_mirror_use use;
 
-	vsvm_svm_mirror_stats(svm, gpu, &ranges, &pages);
+	vsvm_svm_mirror_stats(svm, gpu, &use);
 	seq_printf(m, "process %d (%s)\n", svm->pid, svm->comm);
 	seq_printf(m, "%d.retry: %d\n", svm->pid, svm->retry);
 	seq_printf(m, "%d.faults: %lld\n", svm->pid, atomic64_read(&st->faults));
@@ -607,8 +607,9 @@ static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsign
 	seq_printf(m, "%d.evictions: %lld\n", svm->pid, atomic64_read(&st->evictions));
 	seq_printf(m, "%d.restores: %lld\n", svm->pid, atomic64_read(&st->restores));
 	seq_printf(m, "%d.exclusive: %lld\n", svm->pid, atomic64_read(&st->exclusive));
-	seq_printf(m, "%d.ranges: %llu\n", svm->pid, ranges);
-	seq_printf(m, "%d.pages: %llu\n", svm->pid, pages);
+	seq_printf(m, "%d.ranges: %llu\n", svm->pid, use.ranges);
+	seq_printf(m, "%d.pages: %llu\n", svm->pid, use.pages);
+	seq_printf(m, "%d.mirror_bytes: %llu\n", svm->pid, use.bytes);
 	vsvm_svm_show_vram_stats(m, svm, gpu);
 }
 
@@ -619,8 +620,8 @@ static void vsvm_svm_show_stats(struct seq_file *m, struct vsvm_svm *svm, unsign
  *
  * One block per process with a VM on @vdev: a "process PID (COMM)" line,
  * then "PID.counter: value" lines (counters of &struct vsvm_svm_stats and
- * &struct vsvm_svm_vram_count for this GPU, plus the mirror ranges and
- * pages mapped now).
+ * &struct vsvm_svm_vram_count for this GPU, plus the mirror ranges, pages
+ * mapped now and the bytes of metadata they use).
  */
 void vsvm_svm_debugfs_show(struct seq_file *m, struct vsvm_device *vdev)
 {

@@ -226,6 +226,20 @@ struct vsvm_svm_range {
 };
 
 /**
+ * struct vsvm_svm_mirror_use - what the mirror of one GPU holds now
+ * @ranges: ranges with entries for the GPU
+ * @pages: valid entries of the GPU
+ * @bytes: metadata of those ranges: their &struct vsvm_svm_range and the
+ *	GPU's entry arrays (the interval notifiers, one per 512 MiB, and the
+ *	GPU's page tables are not included)
+ */
+struct vsvm_svm_mirror_use {
+	u64 ranges;
+	u64 pages;
+	u64 bytes;
+};
+
+/**
  * struct vsvm_svm_unmap - a CPU unmap the attributes have not seen yet
  * @start: first byte
  * @last: last byte
@@ -344,7 +358,8 @@ void vsvm_svm_mirror_vm_attach(struct vsvm_svm *svm, struct vsvm_vm *vm);
 void vsvm_svm_mirror_gpu_detach(struct vsvm_svm *svm, unsigned int gpu);
 void vsvm_svm_mirror_init(struct vsvm_svm *svm);
 void vsvm_svm_mirror_fini(struct vsvm_svm *svm);
-void vsvm_svm_mirror_stats(struct vsvm_svm *svm, unsigned int gpu, u64 *ranges, u64 *pages);
+void vsvm_svm_mirror_stats(struct vsvm_svm *svm, unsigned int gpu,
+			   struct vsvm_svm_mirror_use *use);
 
 /* vsvm_svm_vram.c: VRAM pages and the VRAM buffers of SVM */
 int vsvm_svm_pagemap_init(struct vsvm_device *vdev, phys_addr_t vram_phys);

@@ -1621,28 +1621,29 @@ void vsvm_svm_mirror_fini(struct vsvm_svm *svm)
  * vsvm_svm_mirror_stats() - how much of the mirror a GPU uses
  * @svm: the process context
  * @gpu: GPU index
- * @ranges: set to the number of ranges with entries for @gpu
- * @pages: set to the number of valid entries of @gpu
+ * @use: filled in: ranges with entries for @gpu, its valid entries, and the
+ *	bytes of those ranges' structures and of @gpu's entry arrays
  *
  * Context: &vsvm_svm.lock held.
  */
-void vsvm_svm_mirror_stats(struct vsvm_svm *svm, unsigned int gpu, u64 *ranges, u64 *pages)
+void vsvm_svm_mirror_stats(struct vsvm_svm *svm, unsigned int gpu,
+			   struct vsvm_svm_mirror_use *use)
 {
 	struct vsvm_svm_range *r;
 	unsigned long i;
 
 	lockdep_assert_held(&svm->lock);
-	*ranges = 0;
-	*pages = 0;
+	memset(use, 0, sizeof(*use));
 	mutex_lock(&svm->notifier_lock);
 	for (r = vsvm_svm_range_first(svm, 0, ULONG_MAX); r;
 	     r = vsvm_svm_range_next(r, 0, ULONG_MAX)) {
 		if (!r->entries[gpu])
 			continue;
-		(*ranges)++;
+		use->ranges++;
+		use->bytes += sizeof(*r) + r->npages * sizeof(*r->entries[gpu]);
 		for (i = 0; i < r->npages; i++)
 			if (r->entries[gpu][i] & VSVM_PTE_VALID)
-				(*pages)++;
+				use->pages++;
 	}
 	mutex_unlock(&svm->notifier_lock);
 }

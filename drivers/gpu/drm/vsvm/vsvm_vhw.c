@@ -136,7 +136,7 @@ void *vsvm_vhw_sys_ptr(struct vsvm_hw *hw, u64 dma_addr)
 
 static bool vsvm_vhw_config_valid(const struct vsvm_hw_config *cfg)
 {
-	return cfg->num_cus && cfg->vram_size &&
+	return cfg->num_cus && cfg->num_cus <= VSVM_HW_MAX_CUS && cfg->vram_size &&
 	       IS_ALIGNED(cfg->vram_size, BIT_ULL(VSVM_HW_HUGE_SHIFT)) &&
 	       cfg->dev && cfg->irq;
 }

@@ -41,8 +41,10 @@
  *   wave and posts a %VSVM_HW_IH_FAULT entry to the interrupt ring; the driver
  *   answers with &vsvm_hw_ops.vm_replay (the wave retries the access) or
  *   &vsvm_hw_ops.queue_fail (the queue halts). A compute unit runs one wave
- *   at a time, so at most num_cus faults are outstanding per GPU and the ring
- *   cannot overflow.
+ *   at a time and has at most one fault the driver has not answered. A
+ *   driver that drains the whole ring (%VSVM_HW_IH_ENTRIES entries) before
+ *   each replay never finds more than two entries per compute unit in it, so
+ *   with at most %VSVM_HW_MAX_CUS compute units the ring cannot overflow.
  * - A copy engine that runs copy and fill descriptors between VRAM offsets,
  *   offsets into a peer GPU's VRAM and DMA addresses of system pages, in
  *   order, in chunks, and signals a fence per submission.
@@ -135,7 +137,16 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
 #define VSVM_HW_KERNEL_SCATTER		7
 #define VSVM_HW_KERNEL_TRIAD		8
 #define VSVM_HW_KERNEL_PROGRAM		9
-#define VSVM_HW_KERNEL_COUNT		10
+#define VSVM_HW_KERNEL_BFS_LEVEL	10
+#define VSVM_HW_KERNEL_COUNT		11
+
+/* Most compute units a GPU can have */
+#define VSVM_HW_MAX_CUS			256
+/* Entries of the interrupt ring: two per compute unit */
+#define VSVM_HW_IH_ENTRIES		(2 * VSVM_HW_MAX_CUS)
+
+/* Depth of a vertex VSVM_HW_KERNEL_BFS_LEVEL has not reached */
+#define VSVM_HW_BFS_UNREACHED		(~0ULL)
 
 /* Longest program of VSVM_HW_KERNEL_PROGRAM, in instructions */
 #define VSVM_HW_PROGRAM_MAX		512
@@ -162,7 +173,7 @@ static inline bool vsvm_hw_pte_allows(u64 pte, u32 access)
  * @vram_phys: physical address of the VRAM on a coherent link (reserved
  *	memory that is not System RAM, page aligned), or 0 for VRAM behind a
  *	BAR only
- * @num_cus: number of compute units
+ * @num_cus: number of compute units, 1 to %VSVM_HW_MAX_CUS
  * @dev: the device whose DMA addresses appear in system PTEs and copy
  *	descriptors
  * @irq: interrupt line, called after entries were posted to the interrupt

@@ -18,7 +18,8 @@
  * page table, and may fault, stall and be retried, or end the wave when its
  * job is aborted.
  *
- * Reductions (CHECKSUM, VERIFY, and the sum of POINTER_CHASE) accumulate
+ * Reductions (CHECKSUM, VERIFY, the sum of POINTER_CHASE and the count of
+ * BFS_LEVEL) accumulate
  * into the wave; the compute-unit code adds the waves' parts into the job
  * and the last wave writes the result through vsvm_vhw_kernel_finish().
  * ATOMIC_ADD folds the work items of a chunk that hit the same counter into
@@ -254,6 +255,67 @@ static int vsvm_vhw_k_program(struct vsvm_vhw_wave *w, u64 first, unsigned int n
 	return vsvm_vhw_write(w, vsvm_vhw_elem(args[1], first), data, n);
 }
 
+/*
+ * One neighbour @u of a vertex at @depth in BFS_LEVEL: claim it if it is
+ * unreached. The read and the write are separate accesses, as on a GPU
+ * without atomics; two work items may both write the same depth.
+ */
+static int vsvm_vhw_bfs_visit(struct vsvm_vhw_wave *w, u64 u)
+{
+	const u64 *args = vsvm_vhw_args(w);
+	u64 level, next = args[2] + 1;
+	int ret;
+
+	if (u >= w->job->d.grid)
+		return 0;
+	ret = vsvm_vhw_read(w, vsvm_vhw_elem(args[1], u), &level, 1);
+	if (ret || level != VSVM_HW_BFS_UNREACHED)
+		return ret;
+	w->acc++;
+	return vsvm_vhw_write(w, vsvm_vhw_elem(args[1], u), &next, 1);
+}
+
+/* The neighbours of one vertex of BFS_LEVEL, from its list at @list */
+static int vsvm_vhw_bfs_expand(struct vsvm_vhw_wave *w, u64 list)
+{
+	u64 *dst = w->cu->buf[2];
+	u64 count, done, j;
+	unsigned int n;
+	int ret;
+
+	if (!list)
+		return 0;
+	ret = vsvm_vhw_read(w, list, &count, 1);
+	for (done = 0; !ret && done < count; done += n) {
+		n = min_t(u64, count - done, VSVM_VHW_CHUNK_ITEMS);
+		ret = vsvm_vhw_read(w, vsvm_vhw_elem(list, 1 + done), dst, n);
+		for (j = 0; !ret && j < n; j++)
+			ret = vsvm_vhw_bfs_visit(w, dst[j]);
+	}
+	return ret;
+}
+
+/*
+ * BFS_LEVEL: args[0] = adj, args[1] = level, args[2] = depth, args[3] = out.
+ * Work item v at depth visits the neighbours in the list at adj[v].
+ */
+static int vsvm_vhw_k_bfs(struct vsvm_vhw_wave *w, u64 first, unsigned int n)
+{
+	const u64 *args = vsvm_vhw_args(w);
+	u64 *level = w->cu->buf[0], *adj = w->cu->buf[1];
+	unsigned int j;
+	int ret;
+
+	ret = vsvm_vhw_read(w, vsvm_vhw_elem(args[1], first), level, n);
+	for (j = 0; !ret && j < n; j++) {
+		if (level[j] != args[2])
+			continue;
+		ret = vsvm_vhw_read(w, vsvm_vhw_elem(args[0], first + j), &adj[j], 1) ?:
+		      vsvm_vhw_bfs_expand(w, adj[j]);
+	}
+	return ret;
+}
+
 static const struct vsvm_vhw_kernel vsvm_vhw_kernels[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_HW_KERNEL_FILL] = { .chunk = vsvm_vhw_k_fill, .out = -1 },
 	[VSVM_HW_KERNEL_COPY] = { .chunk = vsvm_vhw_k_copy, .out = -1 },
@@ -265,6 +327,7 @@ static const struct vsvm_vhw_kernel vsvm_vhw_kernels[VSVM_HW_KERNEL_COUNT] = {
 	[VSVM_HW_KERNEL_SCATTER] = { .chunk = vsvm_vhw_k_scatter, .out = -1 },
 	[VSVM_HW_KERNEL_TRIAD] = { .chunk = vsvm_vhw_k_triad, .out = -1 },
 	[VSVM_HW_KERNEL_PROGRAM] = { .chunk = vsvm_vhw_k_program, .out = -1 },
+	[VSVM_HW_KERNEL_BFS_LEVEL] = { .chunk = vsvm_vhw_k_bfs, .out = 3 },
 };
 
 /**

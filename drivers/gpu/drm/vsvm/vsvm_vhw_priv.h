@@ -34,7 +34,7 @@ struct task_struct;
 /* Work items of one wave */
 #define VSVM_VHW_WAVE_ITEMS	1024
 #define VSVM_VHW_CU_BUFS	3
-#define VSVM_VHW_IH_ENTRIES	256
+#define VSVM_VHW_IH_ENTRIES	VSVM_HW_IH_ENTRIES
 
 /**
  * struct vsvm_vhw_pt - one page-table node (any of the 4 levels)
