@@ -48,6 +48,9 @@ struct vsvm_svm_pagemap;
  * @ih_work: drains the interrupt ring (vsvm_ih.c)
  * @ih_batch: entries popped by @ih_work, serviced as one batch; used only
  *	by @ih_work
+ * @fault_batches: fault batches serviced so far; used only by @ih_work
+ * @fault_seq: number of the fault batch being serviced, 0 between batches;
+ *	written by @ih_work, read locklessly by vsvm_svm_bo_evictable()
  * @pagemap: the struct pages of the VRAM (vsvm_svm_vram.c), or NULL when
  *	SVM pages cannot live in VRAM
  */
@@ -65,6 +68,8 @@ struct vsvm_device {
 	struct xarray queues;
 	struct work_struct ih_work;
 	struct vsvm_hw_ih_entry ih_batch[VSVM_IH_BATCH];
+	u64 fault_batches;
+	u64 fault_seq;
 	struct vsvm_svm_pagemap *pagemap;
 };
 

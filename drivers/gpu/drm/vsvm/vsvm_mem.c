@@ -111,6 +111,8 @@ static bool vsvm_bo_eviction_valuable(struct ttm_buffer_object *tbo,
 	if (tbo->resource->mem_type != TTM_PL_VRAM &&
 	    !list_empty(&to_vsvm_bo(tbo)->bindings))
 		return false;
+	if (to_vsvm_bo(tbo)->svm && !vsvm_svm_bo_evictable(tbo))
+		return false;
 	return ttm_bo_eviction_valuable(tbo, place);
 }
 

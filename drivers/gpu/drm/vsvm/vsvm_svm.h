@@ -151,6 +151,8 @@ struct vsvm_svm_pagemap {
  * @stats: counters of the process that filled it (a reference)
  * @granularity: granularity attribute the data was migrated with; a CPU
  *	fault migrates that block back
+ * @fault_vdev: the GPU whose fault batch filled it, or NULL
+ * @fault_seq: that batch's &vsvm_device.fault_seq, 0 when not filled by one
  * @free_node: entry in &vsvm_svm_pagemap.free_list
  */
 struct vsvm_svm_bo {
@@ -159,6 +161,8 @@ struct vsvm_svm_bo {
 	atomic_t refs;
 	struct vsvm_svm_vram_stats *stats;
 	u32 granularity;
+	struct vsvm_device *fault_vdev;
+	u64 fault_seq;
 	struct llist_node free_node;
 };
 
@@ -370,7 +374,9 @@ void *vsvm_svm_pgmap_owner(void);
 struct vsvm_svm_vram_stats *vsvm_svm_vram_stats_alloc(void);
 void vsvm_svm_vram_stats_put(struct vsvm_svm_vram_stats *stats);
 struct vsvm_svm_bo *vsvm_svm_bo_alloc(struct vsvm_device *vdev, unsigned long npages,
-				      struct vsvm_svm_vram_stats *stats, u32 granularity);
+				      struct vsvm_svm_vram_stats *stats, u32 granularity,
+				      struct vsvm_device *fault_vdev);
+bool vsvm_svm_bo_evictable(struct ttm_buffer_object *tbo);
 void vsvm_svm_bo_pfns(struct vsvm_svm_bo *sbo, unsigned long *pfns);
 void vsvm_svm_bo_page_init(struct vsvm_svm_bo *sbo, struct page *page);
 void vsvm_svm_bo_done(struct vsvm_svm_bo *sbo);

@@ -50,7 +50,10 @@
  *
  * Replay: once per batch for every VM that had SVM faults in it, duplicates
  * and fatal faults included (a replay of a failed queue does nothing), after
- * every process context of the batch was serviced.
+ * every process context of the batch was serviced. VRAM the batch's
+ * migrations fill is not evicted before that replay
+ * (vsvm_svm_bo_evictable()), so a batch that wants more VRAM than there is
+ * maps its last windows in place instead of evicting its first ones.
  *
  * Counters (&vsvm_svm_gpu.stats of the faulting GPU): faults (mapped or
  * retried), duplicates, fatal, and batches (per process context serviced).
@@ -462,13 +465,16 @@ void vsvm_svm_fault_batch(struct vsvm_device *vdev, const struct vsvm_hw_ih_entr
 
 	if (!n)
 		return;
+	/* VRAM this batch fills stays until its replay (vsvm_svm_bo_evictable()) */
+	WRITE_ONCE(vdev->fault_seq, ++vdev->fault_batches);
 	f = kmalloc_array(n, sizeof(*f), GFP_KERNEL | __GFP_NOWARN);
 	if (f) {
 		vsvm_svm_fault_run(vdev, e, f, n);
 		kfree(f);
-		return;
+	} else {
+		/* Out of memory: one entry per batch */
+		for (i = 0; i < n; i++)
+			vsvm_svm_fault_run(vdev, &e[i], &one, 1);
 	}
-	/* Out of memory: one entry per batch */
-	for (i = 0; i < n; i++)
-		vsvm_svm_fault_run(vdev, &e[i], &one, 1);
+	WRITE_ONCE(vdev->fault_seq, 0);
 }

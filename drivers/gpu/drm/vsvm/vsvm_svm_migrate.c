@@ -127,6 +127,8 @@
  * @trigger: VSVM_MIGRATE_TRIGGER_* of the migration, for events
  * @moved: pages moved so far, over every piece
  * @fault_page: the page of a CPU fault, or NULL
+ * @fault_vdev: the GPU whose fault batch asked for a GPU-fault migration,
+ *	else NULL (see vsvm_svm_bo_evictable())
  * @ev_from: per event slot (0: system memory, 1 + GPU index), the source
  *	location of the piece's migration events
  * @ev_pages: per event slot, the pages collected from there (0: no event)
@@ -140,6 +142,7 @@ struct vsvm_svm_xfer {
 	u32 trigger;
 	u64 moved;
 	struct page *fault_page;
+	struct vsvm_device *fault_vdev;
 	struct vsvm_device *ev_from[VSVM_MAX_GPUS + 1];
 	u64 ev_pages[VSVM_MAX_GPUS + 1];
 };
@@ -441,7 +444,7 @@ static int vsvm_svm_migrate_piece_in(struct vsvm_svm *svm, struct vsvm_device *v
 	if (ret || !m.cpages)
 		return ret;
 	vsvm_svm_migrate_start_event(x, npages, start, vdev);
-	sbo = vsvm_svm_bo_alloc(vdev, npages, svm->vram_stats, granularity);
+	sbo = vsvm_svm_bo_alloc(vdev, npages, svm->vram_stats, granularity, x->fault_vdev);
 	if (IS_ERR(sbo)) {
 		ret = PTR_ERR(sbo);
 	} else {
@@ -725,11 +728,13 @@ static int vsvm_svm_migrate_vma(struct vsvm_svm *svm, struct vsvm_device *vdev,
  * @strict a hole is an error (-EFAULT). Best effort: anonymous private
  * pages that are not busy move; VRAM that cannot be had even after eviction
  * leaves the rest where it is. A GPU without a pagemap keeps everything in
- * system memory. Returns the pages moved, or a negative errno. Takes the
- * mmap read lock.
+ * system memory. @fault_vdev is the GPU whose fault batch asked (GPU-fault
+ * migrations), else NULL. Returns the pages moved, or a negative errno.
+ * Takes the mmap read lock.
  */
 static long vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64 end,
-				   u32 granularity, u32 trigger, bool strict)
+				   u32 granularity, u32 trigger, bool strict,
+				   struct vsvm_device *fault_vdev)
 {
 	struct vsvm_device *vdev = gpu >= 0 ? svm->gpus[gpu].vdev : NULL;
 	struct vm_area_struct *vma;
@@ -748,6 +753,7 @@ static long vsvm_svm_migrate_range(struct vsvm_svm *svm, int gpu, u64 start, u64
 		return -ENOMEM;
 	x->pid = svm->pid;
 	x->trigger = trigger;
+	x->fault_vdev = fault_vdev;
 	mmap_read_lock(svm->mm);
 	for (addr = start; addr < end && !ret; addr = next) {
 		vma = find_vma(svm->mm, addr);
@@ -883,7 +889,7 @@ long vsvm_svm_migrate_fault(struct vsvm_svm *svm, unsigned int gpu, u64 start, u
 	if (target == -2)
 		return 0;
 	return vsvm_svm_migrate_range(svm, target, start, end, attrs->granularity,
-				      VSVM_MIGRATE_TRIGGER_GPU_FAULT, false);
+				      VSVM_MIGRATE_TRIGGER_GPU_FAULT, false, svm->gpus[gpu].vdev);
 }
 
 /**
@@ -948,7 +954,7 @@ int vsvm_svm_prefetch(struct vsvm_svm *svm, int gpu, u64 start, u64 end, bool ma
 		vsvm_svm_attr_lookup(svm, addr, &a, &first, &last);
 		next = min_t(u64, end, last + 1);
 		moved = vsvm_svm_migrate_range(svm, gpu, addr, next, a.granularity,
-					       VSVM_MIGRATE_TRIGGER_PREFETCH, true);
+					       VSVM_MIGRATE_TRIGGER_PREFETCH, true, NULL);
 		ret = moved < 0 ? moved : 0;
 		if (!ret && map && gpu >= 0 && ((a.access | a.access_in_place) & BIT(gpu)))
 			ret = vsvm_svm_map(svm, gpu, addr, next, VSVM_HW_ACCESS_READ, &a);

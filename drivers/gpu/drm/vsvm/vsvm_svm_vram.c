@@ -237,8 +237,11 @@ static void vsvm_svm_bo_destroy(struct ttm_buffer_object *tbo)
  * @npages: pages, at most 512
  * @stats: counters of the process the data belongs to
  * @granularity: the granularity attribute of the data
+ * @fault_vdev: the GPU whose fault batch migrates the data, or NULL
  *
- * Creates an evictable TTM object in VRAM, evicting others if needed. Its
+ * Creates an evictable TTM object in VRAM, evicting others if needed. An
+ * object a fault batch fills cannot be evicted until that GPU's next batch
+ * (vsvm_svm_bo_evictable()). Its
  * pages are set up with vsvm_svm_bo_page_init() and the object is released
  * for eviction with vsvm_svm_bo_done().
  *
@@ -247,7 +250,8 @@ static void vsvm_svm_bo_destroy(struct ttm_buffer_object *tbo)
  * room even after eviction).
  */
 struct vsvm_svm_bo *vsvm_svm_bo_alloc(struct vsvm_device *vdev, unsigned long npages,
-				      struct vsvm_svm_vram_stats *stats, u32 granularity)
+				      struct vsvm_svm_vram_stats *stats, u32 granularity,
+				      struct vsvm_device *fault_vdev)
 {
 	struct ttm_operation_ctx ctx = { .gfp_retry_mayfail = true };
 	struct vsvm_svm_bo *sbo;
@@ -267,6 +271,8 @@ struct vsvm_svm_bo *vsvm_svm_bo_alloc(struct vsvm_device *vdev, unsigned long np
 	bo->placement.placement = bo->places;
 	sbo->pm = vdev->pagemap;
 	sbo->granularity = granularity;
+	sbo->fault_vdev = fault_vdev;
+	sbo->fault_seq = fault_vdev ? READ_ONCE(fault_vdev->fault_seq) : 0;
 	atomic_set(&sbo->refs, 1);
 	drm_gem_private_object_init(&vdev->drm, &bo->tbo.base, npages << PAGE_SHIFT);
 
@@ -278,6 +284,28 @@ struct vsvm_svm_bo *vsvm_svm_bo_alloc(struct vsvm_device *vdev, unsigned long np
 	kref_get(&stats->ref);
 	sbo->stats = stats;
 	return sbo;
+}
+
+/**
+ * vsvm_svm_bo_evictable() - whether TTM may evict an SVM object now
+ * @tbo: an SVM object
+ *
+ * Not while the fault batch that filled it is still being serviced: the
+ * waves that faulted on its pages retry only at the batch's replay. A batch
+ * with more windows than the VRAM holds would otherwise evict the first
+ * windows for the last ones and replay waves that fault again, over and
+ * over (256 waves of 2 MiB windows in 64 MiB of VRAM never finished). The
+ * batch's later windows find no room instead and are mapped in place.
+ *
+ * Context: any; reads the GPU's batch number without a lock (a stale read
+ * only delays or advances one eviction decision).
+ * Return: false while that batch runs, true otherwise.
+ */
+bool vsvm_svm_bo_evictable(struct ttm_buffer_object *tbo)
+{
+	const struct vsvm_svm_bo *sbo = to_vsvm_svm_bo(tbo);
+
+	return !sbo->fault_seq || READ_ONCE(sbo->fault_vdev->fault_seq) != sbo->fault_seq;
 }
 
 /**
