@@ -8,7 +8,7 @@
 # Kbuild are what a kernel tree sources to build vsvm in tree
 # (scripts/intree-check.sh shows how).
 
-.PHONY: all deps kernel kernel-perf module tools tests check demo lint stock-check intree-check clean
+.PHONY: all deps kernel kernel-perf module tools tests check demo lint stock-check intree-check bench clean
 
 all: module tools tests
 
@@ -52,11 +52,11 @@ stock-check: deps
 intree-check: deps
 	scripts/intree-check.sh
 
-# Rough migration throughput in the perf kernel: vsvm prefetch and CPU fault-back
-# beside memcpy and test_hmm (scripts/migbench.sh); ARGS go to tools/vsvm-migbench.
-.PHONY: migbench
-migbench:
-	scripts/migbench.sh $(ARGS)
+# The benchmarks in the perf kernel, beside memcpy and test_hmm, in one VM boot
+# (scripts/bench.sh): tools/vsvm-bench, then tools/vsvm-workloads; PNG charts in
+# build/bench/. ARGS go to vsvm-bench (e.g. ARGS='-r 7 --only migrate').
+bench:
+	scripts/bench.sh --plot $(ARGS)
 
 clean:
 	rm -rf build

@@ -4,8 +4,16 @@
 # The test loop behind `make check` and `make demo`:
 #   check.sh check [SUBTEST-PATTERN]    install, build, boot the debug kernel, run all tests
 #   check.sh demo                       same machinery, runs the demo and prints it
-# Prints "N passed, N failed, N skipped" last and exits non-zero on any failure
-# or kernel splat.
+# check prints "N passed, N failed, N skipped" last and exits non-zero on any
+# failure or kernel splat.
+#
+# demo reloads vsvm in the guest with vram_size=$VSVM_DEMO_VRAM (default 32M,
+# so that its last step, a buffer larger than VRAM, stays short), runs
+# vsvm-demo --timeline (scripts/guest/demo.sh) and prints its story; the
+# timeline goes to build/demo/timeline.csv and, when gnuplot is installed, is
+# drawn into build/demo/timeline.png (scripts/plot/demo-timeline.gp). It exits
+# non-zero when a check of the demo fails, on a kernel splat, a missing
+# timeline or a failed plot.
 #
 # check runs two passes in one boot (scripts/guest/check.sh): every test with
 # vsvm's device-private VRAM, then the vsvm_svm* tests again with
@@ -60,7 +68,8 @@ bins=() vmargs=() guestenv=("VSVM_TESTS=$pattern")
 case "$mode" in
 check)
 	for b in $(make -s -C igt-tests list); do bins+=(--bin "$b"); done
-	bins+=(--bin tools/vsvm-smi/vsvm-smi)
+	bins+=(--bin tools/vsvm-smi/vsvm-smi --bin tools/vsvm-bench/vsvm-bench
+		--bin tools/vsvm-workloads/vsvm-workloads --bin tools/vsvm-demo/vsvm-demo)
 	script=scripts/guest/check.sh
 	if [ "${VSVM_COHERENT:-1}" != 0 ]; then
 		vmargs+=(--mem "$coherent_mem" --append "memmap=${coherent_size_mb}M\$$coherent_base")
@@ -72,6 +81,7 @@ check)
 demo)
 	bins+=(--bin tools/vsvm-info/vsvm-info --bin tools/vsvm-demo/vsvm-demo)
 	script=scripts/guest/demo.sh
+	guestenv+=("VSVM_DEMO_VRAM=${VSVM_DEMO_VRAM:-32M}")
 	;;
 *) echo "check.sh: unknown mode $mode" >&2; exit 2;;
 esac
@@ -83,7 +93,26 @@ scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
 	--modprobe vsvm --timeout "${VSVM_TIMEOUT:-2400}" || vmrc=$?
 
 if [ "$mode" = demo ]; then
-	grep -v '^@@' "$out/results.log"
+	sed '/^@@DEMO-TIMELINE-BEGIN/,/^@@DEMO-TIMELINE-END/d; /^@@/d' "$out/results.log"
+	sed -n '/^@@DEMO-TIMELINE-BEGIN/,/^@@DEMO-TIMELINE-END/p' "$out/results.log" | sed '1d;$d' \
+		> "$out/timeline.csv"
+	if [ ! -s "$out/timeline.csv" ]; then
+		echo "check.sh: the demo printed no timeline"
+		vmrc=1
+	elif ! command -v gnuplot > /dev/null; then
+		echo "check.sh: gnuplot is not installed: no picture of the timeline" \
+			"(its data is in $out/timeline.csv)"
+	elif gnuplot -e "datafile='$out/timeline.csv'; pngfile='$out/timeline.png'" \
+		scripts/plot/demo-timeline.gp; then
+		echo "check.sh: the demo's timeline (VRAM use and faults over time): $out/timeline.png"
+	else
+		echo "check.sh: gnuplot failed to draw $out/timeline.csv"
+		vmrc=1
+	fi
+	if [ $vmrc -ne 0 ]; then
+		echo "check.sh: the demo failed (a failed check, splat, timeout or guest error): see $out/"
+	fi
+	echo "check.sh: total $(( $(date +%s) - t0 ))s"
 	exit $vmrc
 fi
 

@@ -9,7 +9,7 @@ pkgs=(
 	perl python3 pkg-config git
 	linux-source-6.12 linux-headers-6.12-amd64
 	qemu-system-x86 busybox-static
-	sparse libdrm-dev
+	sparse libdrm-dev gnuplot-nox
 )
 
 missing=()
