@@ -2114,57 +2114,21 @@ static struct smi smi_run;
 /* $VSVM_SMI, or vsvm-smi beside the test binary or in the repository (tools/vsvm-smi) */
 static bool find_smi(void)
 {
-	static const char *const rel[] = { "vsvm-smi", "../../tools/vsvm-smi/vsvm-smi" };
 	const char *env = getenv("VSVM_SMI");
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
-	size_t i;
 
 	if (env && *env) {
 		snprintf(smi_path, sizeof(smi_path), "%s", env);
 		return access(smi_path, X_OK) == 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	for (i = 0; i < ARRAY_SIZE(rel); i++) {
-		if (snprintf(smi_path, sizeof(smi_path), "%s/%s", exe, rel[i]) <
-		    (int)sizeof(smi_path) && !access(smi_path, X_OK))
-			return true;
-	}
-	return false;
+	return vt_find_tool("vsvm-smi", smi_path, sizeof(smi_path));
 }
 
 /* Start vsvm-smi with the NULL-terminated arguments @args */
 static void smi_start(struct smi *s, const char *const *args)
 {
-	char *argv[16];
-	int p[2], i;
-
-	argv[0] = smi_path;
-	for (i = 0; args[i]; i++) {
-		igt_assert(i + 2 < (int)ARRAY_SIZE(argv));
-		argv[i + 1] = (char *)args[i];
-	}
-	argv[i + 1] = NULL;
-	igt_assert_eq(pipe2(p, O_CLOEXEC), 0);
 	s->len = 0;
 	s->buf[0] = '\0';
-	s->pid = fork();
-	igt_assert(s->pid >= 0);
-	if (!s->pid) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(smi_path, argv);
-		_exit(127);
-	}
-	close(p[1]);
-	s->out = p[0];
+	s->pid = vt_spawn(smi_path, args, &s->out);
 }
 
 /* Read output until it contains @needle (NULL: until EOF); false on EOF or timeout first */

@@ -92,49 +92,15 @@ static struct tool bench, workloads, demo;
 /* Find the tool @name beside the test binary or in the repository; false if missing. */
 static bool tool_find(struct tool *t, const char *name)
 {
-	char exe[PATH_MAX], *slash;
-	ssize_t n;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	if (snprintf(t->path, sizeof(t->path), "%s/%s", exe, name) < (int)sizeof(t->path) &&
-	    !access(t->path, X_OK))
-		return true;
-	return snprintf(t->path, sizeof(t->path), "%s/../../tools/%s/%s", exe, name, name) <
-	       (int)sizeof(t->path) && !access(t->path, X_OK);
+	return vt_find_tool(name, t->path, sizeof(t->path));
 }
 
 /* Start the tool with the NULL-terminated arguments @args, its output to a pipe. */
 static void tool_start(struct tool *t, const char *const *args)
 {
-	char *argv[16];
-	int p[2], i;
-
-	argv[0] = t->path;
-	for (i = 0; args[i]; i++) {
-		igt_assert(i + 2 < (int)ARRAY_SIZE(argv));
-		argv[i + 1] = (char *)args[i];
-	}
-	argv[i + 1] = NULL;
-	igt_assert_eq(pipe2(p, O_CLOEXEC), 0);
 	t->len = 0;
 	t->buf[0] = '\0';
-	t->pid = fork();
-	igt_assert(t->pid >= 0);
-	if (!t->pid) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(t->path, argv);
-		_exit(127);
-	}
-	close(p[1]);
-	t->out = p[0];
+	t->pid = vt_spawn(t->path, args, &t->out);
 }
 
 /* Read the tool's output until EOF (the part beyond the buffer is dropped). */

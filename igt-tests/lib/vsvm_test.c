@@ -1210,3 +1210,48 @@ uint32_t vt_syncobj_sw_sync(int fd, int timeline, uint32_t value)
 	close(fence);
 	return h;
 }
+
+pid_t vt_spawn(const char *path, const char *const *args, int *out)
+{
+	char *argv[16];
+	int p[2], i;
+	pid_t pid;
+
+	argv[0] = (char *)path;
+	for (i = 0; args[i]; i++) {
+		igt_assert(i + 2 < (int)ARRAY_SIZE(argv));
+		argv[i + 1] = (char *)args[i];
+	}
+	argv[i + 1] = NULL;
+	igt_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+bool vt_find_tool(const char *name, char *path, size_t size)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	if (snprintf(path, size, "%s/%s", exe, name) < (int)size && !access(path, X_OK))
+		return true;
+	return snprintf(path, size, "%s/../../tools/%s/%s", exe, name, name) < (int)size &&
+	       !access(path, X_OK);
+}

@@ -319,4 +319,18 @@ uint32_t vt_syncobj_sw_sync(int fd, int timeline, uint32_t value);
 /* CLOCK_MONOTONIC in ns */
 int64_t vt_now_ns(void);
 
+/*
+ * Start the program @path with the NULL-terminated arguments @args (at most
+ * 14), its stdout and stderr into a pipe whose read end goes to @out; returns
+ * its pid. Asserts.
+ */
+pid_t vt_spawn(const char *path, const char *const *args, int *out);
+
+/*
+ * The executable tools/NAME/NAME of the repository, as the test runs find
+ * it: beside the test binary (/tests in the guest) or at ../../tools/NAME/
+ * from it (igt-tests/build). Fills @path; false if neither is there.
+ */
+bool vt_find_tool(const char *name, char *path, size_t size);
+
 #endif /* VSVM_TEST_H */

@@ -209,14 +209,6 @@ struct gpu {
 	uint64_t *out;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static uint64_t npages(uint64_t size)
 {
 	return size / PAGE_BYTES;
@@ -564,9 +556,9 @@ static void bench_memcpy(struct bench *b)
 	memset(dst, 0, b->size);
 	row_note_set(row, "warm buffers");
 	for (p.timed = false; row->runs < b->runs; p.timed = true) {
-		t = now_ns();
+		t = vsvm_now_ns();
 		memcpy(dst, src, b->size);
-		row_add_mbs(row, &p, now_ns() - t);
+		row_add_mbs(row, &p, vsvm_now_ns() - t);
 		if (!verify(dst, b->size, 1, row, "copy"))
 			break;
 		memset(dst, 0, b->size);
@@ -713,11 +705,11 @@ static bool vsvm_check_vram(const struct pass *p, struct gpu *g, struct row *row
 static int vsvm_prefetch(const struct pass *p, const struct gpu *g, uint32_t location,
 			 struct row *row, int64_t *ns)
 {
-	int64_t t = now_ns();
+	int64_t t = vsvm_now_ns();
 	int ret;
 
 	ret = vsvm_svm_prefetch(g->fd, p->buf, p->size, location, 0, 0);
-	*ns = now_ns() - t;
+	*ns = vsvm_now_ns() - t;
 	if (ret)
 		row_error(row, "prefetch to %s: %s",
 			  location == VSVM_SVM_LOCATION_SYSMEM ? "SYSMEM" : "the GPU",
@@ -764,9 +756,9 @@ static bool vsvm_fault_back(const struct pass *p, struct gpu *g)
 	    !vsvm_check_vram(p, g, row, npages(p->size), "before the CPU reads"))
 		return false;
 	faults = cpu_faults();
-	ns = now_ns();
+	ns = vsvm_now_ns();
 	touch_pages(p->buf, p->size);
-	ns = now_ns() - ns;
+	ns = vsvm_now_ns() - ns;
 	row_note_set(row, "%ld CPU faults per run", cpu_faults() - faults);
 	if (!vsvm_check_vram(p, g, row, 0, "after the CPU reads") ||
 	    !verify(p->buf, p->size, p->seed, row, "after the CPU faults"))
@@ -826,9 +818,9 @@ static bool vsvm_touch_pass(struct pass *p, struct gpu *g, struct row *row, int 
 	fill(p->buf, p->size, p->seed);
 	ok = gran < 0 || gpu_attrs(g, row, p->buf, p->size, attrs, 2);
 	c0 = gpu_counters(g, row);
-	ns = now_ns();
+	ns = vsvm_now_ns();
 	ok = ok && gpu_checksum(g, row, p->buf, p->size, pattern_sum(p->size, p->seed));
-	ns = now_ns() - ns;
+	ns = vsvm_now_ns() - ns;
 	c1 = gpu_counters(g, row);
 	if (ok && c1.vram_pages - c0.vram_pages != want_vram)
 		ok = left_behind(row, "%llu of %llu pages in VRAM after the first touch",
@@ -898,10 +890,10 @@ static bool vsvm_random_pass(struct pass *p, struct gpu *g, struct row *row, uin
 		head = chain_pages(p->buf, n, perm, p->seed, &sum);
 		*g->out = ~sum;
 		c0 = gpu_counters(g, row);
-		ns = now_ns();
+		ns = vsvm_now_ns();
 		ok = gpu_run(g, row, VSVM_KERNEL_POINTER_CHASE, 1,
 			     (uint64_t[VSVM_DISPATCH_ARGS]){ head, n, (uintptr_t)g->out });
-		ns = now_ns() - ns;
+		ns = vsvm_now_ns() - ns;
 		c1 = gpu_counters(g, row);
 		faults = c1.faults - c0.faults;
 		if (ok && *g->out != sum) {
@@ -1030,11 +1022,11 @@ static bool vsvm_batch_pass(struct pass *p, struct gpu *g, struct row *row, uint
 	if (!gpu_attrs(g, row, bt.src, bt.src_size, &gran, 1) || !batch_premap(g, row, &bt))
 		goto out;
 	c0 = gpu_counters(g, row);
-	ns = now_ns();
+	ns = vsvm_now_ns();
 	ok = gpu_run(g, row, VSVM_KERNEL_GATHER, bt.n,
 		     (uint64_t[VSVM_DISPATCH_ARGS]){ (uintptr_t)bt.dst, (uintptr_t)bt.src,
 						     (uintptr_t)bt.idx });
-	ns = now_ns() - ns;
+	ns = vsvm_now_ns() - ns;
 	c1 = gpu_counters(g, row);
 	faults = c1.faults - c0.faults;
 	ok = ok && batch_check(row, bt.dst, bt.src, bt.idx, bt.n);
@@ -1091,10 +1083,10 @@ static bool vsvm_oversub_pass(struct pass *p, struct gpu *g, struct row *row)
 	fill(p->buf, p->size, p->seed);
 	if (gpu_attrs(g, row, p->buf, p->size, attrs, 2)) {
 		c0 = gpu_counters(g, row);
-		ns = now_ns();
+		ns = vsvm_now_ns();
 		ok = gpu_checksum(g, row, p->buf, p->size, sum) &&
 		     gpu_checksum(g, row, p->buf, p->size, sum);
-		ns = now_ns() - ns;
+		ns = vsvm_now_ns() - ns;
 		c1 = gpu_counters(g, row);
 	}
 	if (ok) {
@@ -1167,10 +1159,10 @@ static bool attr_ops(const struct gpu *g, struct row *row, uint8_t *buf, uint64_
 		page = set ? 2 * (x % n) : x % (2 * n);
 		a = set ? (struct drm_vsvm_svm_attr){ VSVM_SVM_ATTR_GRANULARITY, x % 10 } :
 			  (struct drm_vsvm_svm_attr){ VSVM_SVM_ATTR_PREFERRED_LOC, 0 };
-		t = now_ns();
+		t = vsvm_now_ns();
 		ret = set ? vsvm_svm_set_attr(g->fd, buf + page * PAGE_BYTES, PAGE_BYTES, &a, 1) :
 			    vsvm_svm_get_attr(g->fd, buf + page * PAGE_BYTES, PAGE_BYTES, &a, 1);
-		ns += now_ns() - t;
+		ns += vsvm_now_ns() - t;
 		if (ret) {
 			row_error(row, "%s_ATTR: %s", set ? "SET" : "GET", strerror(-ret));
 			return false;
@@ -1394,11 +1386,11 @@ static bool hmm_to_dev(int fd, const struct pass *p, void *readback, struct row 
 		       int64_t *ns)
 {
 	struct hmm_dmirror_cmd cmd;
-	int64_t t = now_ns();
+	int64_t t = vsvm_now_ns();
 	int ret;
 
 	ret = hmm_ioctl(fd, HMM_DMIRROR_MIGRATE_TO_DEV, p, readback, &cmd);
-	*ns = now_ns() - t;
+	*ns = vsvm_now_ns() - t;
 	if (ret == -ENOENT)
 		return left_behind(row, "MIGRATE_TO_DEV left pages behind");
 	if (ret) {
@@ -1433,11 +1425,11 @@ static bool hmm_sys(int fd, const struct pass *p, uint8_t *snap)
 {
 	struct row *row = &p->b->rows[ROW_HMM_TO_SYS];
 	struct hmm_dmirror_cmd cmd;
-	int64_t ns = now_ns();
+	int64_t ns = vsvm_now_ns();
 	int ret;
 
 	ret = hmm_ioctl(fd, HMM_DMIRROR_MIGRATE_TO_SYS, p, NULL, &cmd);
-	ns = now_ns() - ns;
+	ns = vsvm_now_ns() - ns;
 	if (ret) {
 		row_error(row, "MIGRATE_TO_SYS: %s", strerror(-ret));
 		return false;
@@ -1464,9 +1456,9 @@ static bool hmm_fault_back(int fd, const struct pass *p, void *readback, uint8_t
 	    !hmm_check_device(fd, p, snap, row, npages(p->size), "before the CPU reads"))
 		return false;
 	faults = cpu_faults();
-	ns = now_ns();
+	ns = vsvm_now_ns();
 	touch_pages(p->buf, p->size);
-	ns = now_ns() - ns;
+	ns = vsvm_now_ns() - ns;
 	row_note_set(row, "%ld CPU faults per run", cpu_faults() - faults);
 	if (!hmm_check_device(fd, p, snap, row, 0, "after the CPU reads") ||
 	    !verify(p->buf, p->size, p->seed, row, "after the CPU faults"))
@@ -1545,9 +1537,9 @@ static bool hmm_read_pass(int fd, struct pass *p, struct row *row, uint64_t n)
 			.ptr = (uintptr_t)page,
 			.npages = 1,
 		};
-		t = now_ns();
+		t = vsvm_now_ns();
 		ok = !ioctl(fd, HMM_DMIRROR_READ, &cmd);
-		ns += now_ns() - t;
+		ns += vsvm_now_ns() - t;
 		if (!ok)
 			row_error(row, "HMM_DMIRROR_READ: %s", strerror(errno));
 		ok = ok && hmm_read_check(row, page, p->seed, perm[i]);
@@ -1854,19 +1846,6 @@ static void usage(FILE *out)
 		"2 on a usage error.\n", MAX_RUNS);
 }
 
-/* Parse a decimal option value in [@min, @max]; -1 if invalid. */
-static long parse_num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
 /**
  * struct args - what the command line asks besides the benchmark options
  * @plot: CSV to draw, or NULL to run the benchmark
@@ -1913,16 +1892,16 @@ static int parse_args(int argc, char **argv, struct bench *b, struct args *a)
 	while ((opt = getopt_long(argc, argv, "s:r:ng:qo:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
-			mib = parse_num(optarg, 2, 1 << 20);
+			mib = vsvm_parse_num(optarg, 2, 1 << 20);
 			break;
 		case 'r':
-			b->runs = parse_num(optarg, 1, MAX_RUNS);
+			b->runs = vsvm_parse_num(optarg, 1, MAX_RUNS);
 			break;
 		case 'n':
 			b->nohuge = true;
 			break;
 		case 'g':
-			b->gpu = parse_num(optarg, 0, VSVM_MAX_DEVICES - 1);
+			b->gpu = vsvm_parse_num(optarg, 0, VSVM_MAX_DEVICES - 1);
 			break;
 		case 'q':
 			b->quick = true;

@@ -168,14 +168,6 @@ struct demo {
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
 static double mib(uint64_t bytes)
 {
 	return (double)bytes / MIB;
@@ -377,7 +369,7 @@ static void timeline_record(struct demo *d, const char *label)
 		s.faults[g] = c.faults - d->base[g].faults;
 	}
 	pthread_mutex_lock(&tl->lock);
-	s.t_ns = now_ns();
+	s.t_ns = vsvm_now_ns();
 	if (ok && tl->n == tl->cap && tl->cap < MAX_SAMPLES) {
 		grown = realloc(tl->samples, 2 * tl->cap * sizeof(*grown));
 		if (grown) {
@@ -495,21 +487,6 @@ static void timeline_print(const struct demo *d)
 
 /* ---- events ---------------------------------------------------------------- */
 
-/* The VSVM_ACCESS_* bits of a fault as "read", "write,atomic"... */
-static const char *access_name(uint32_t access, char *buf, size_t len)
-{
-	static const char *const names[] = { "read", "write", "atomic", "exec" };
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (access & (1U << i))
-			used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i]);
-	if (!used)
-		snprintf(buf, len, "0x%x", access);
-	return buf;
-}
-
 /* One decoded event record; @since_ns: the start of the part of the step. */
 static void print_event(const struct demo *d, const struct drm_vsvm_event *ev, int64_t since_ns)
 {
@@ -523,7 +500,7 @@ static void print_event(const struct demo *d, const struct drm_vsvm_event *ev, i
 	switch (ev->kind) {
 	case VSVM_EVENT_FAULT_START:
 	case VSVM_EVENT_FAULT_END:
-		printf(" %s at 0x%llx", access_name(ev->access, acc, sizeof(acc)),
+		printf(" %s at 0x%llx", vsvm_access_string(ev->access, acc, sizeof(acc)),
 		       (unsigned long long)ev->addr);
 		if (ev->kind == VSVM_EVENT_FAULT_END)
 			printf(" -> %s", result ? result : "?");
@@ -751,13 +728,13 @@ static void step_begin(struct demo *d, int step, const char *label, const char *
 	printf("\nStep %d of %d: %s\n", step, NUM_STEPS, title);
 	timeline_mark(d, step, label);
 	counters_read(d, d->step_base);
-	d->step_t0 = now_ns();
+	d->step_t0 = vsvm_now_ns();
 }
 
 /* Print the counters' changes over step @step (read into @now) and its duration. */
 static void step_end(struct demo *d, int step, struct drm_vsvm_svm_counters *now)
 {
-	d->step_ms[step] = (now_ns() - d->step_t0) / 1e6;
+	d->step_ms[step] = (vsvm_now_ns() - d->step_t0) / 1e6;
 	if (counters_read(d, now))
 		print_counters(d, "counters, change during this step", d->step_base, now);
 	printf("  (step %d took %.0f ms)\n", step, d->step_ms[step]);
@@ -843,13 +820,13 @@ static void step_pointer_chase(struct demo *d)
 	       "  on its own between other heap allocations and linked in a random order:\n"
 	       "  the nodes lie scattered over %.1f MiB of the heap.\n", n, mib(span));
 	*out = 0;
-	t = now_ns();
+	t = vsvm_now_ns();
 	if (run(d, 0, VSVM_KERNEL_POINTER_CHASE, 1, (uintptr_t)head, n, (uintptr_t)out, 0))
 		goto out;
 	printf("  GPU 0 walked it from the head pointer (pointer-chase kernel) in %.1f ms.\n"
 	       "  Nothing was registered or copied: the GPU faulted on the heap, and for each\n"
 	       "  fault the driver mapped the 2 MiB around it (the default granularity) where\n"
-	       "  the pages are, in system RAM.\n", (now_ns() - t) / 1e6);
+	       "  the pages are, in system RAM.\n", (vsvm_now_ns() - t) / 1e6);
 	events_show(d, t, &ev);
 	check(d, *out == sum, "the GPU's sum is %llu, the CPU's is %llu",
 	      (unsigned long long)*out, (unsigned long long)sum);
@@ -868,7 +845,7 @@ static void step_pointer_chase(struct demo *d)
 	      (unsigned long long)ev.kinds[VSVM_EVENT_FAULT_END],
 	      (unsigned long long)ev.kinds[VSVM_EVENT_MIGRATE_END]);
 out:
-	t = now_ns();
+	t = vsvm_now_ns();
 	for (i = 0; nodes && filler && i < n; i++) {
 		free(nodes[i]);
 		free(filler[i]);
@@ -898,12 +875,12 @@ static void step_migrate(struct demo *d, uint64_t *buf)
 	       PATTERN_SEED);
 	if (advise(d, buf, size, d->gpu[0].info.gpu_id, VSVM_SVM_LOCATION_UNDEFINED))
 		goto out;
-	t = now_ns();
+	t = vsvm_now_ns();
 	if (run(d, 0, VSVM_KERNEL_TRIAD, n, (uintptr_t)buf, (uintptr_t)buf, (uintptr_t)buf, 2))
 		goto out;
 	printf("  GPU 0 tripled every value (triad kernel: a = a + 2a) in %.1f ms. Its first\n"
 	       "  touches faulted, and the driver moved the pages to GPU 0's VRAM first.\n",
-	       (now_ns() - t) / 1e6);
+	       (vsvm_now_ns() - t) / 1e6);
 	events_show(d, t, &ev);
 	print_where(d, np);
 	if (!counters_read(d, mid))
@@ -913,9 +890,9 @@ static void step_migrate(struct demo *d, uint64_t *buf)
 	      "all %llu pages moved into GPU 0's VRAM (pages_in +%llu)", (unsigned long long)np,
 	      (unsigned long long)DELTA(d->step_base, mid, 0, pages_in));
 
-	t = now_ns();
+	t = vsvm_now_ns();
 	bad = check_pattern(buf, n, 3);
-	printf("  The CPU read the whole buffer in %.1f ms.%s\n", (now_ns() - t) / 1e6,
+	printf("  The CPU read the whole buffer in %.1f ms.%s\n", (vsvm_now_ns() - t) / 1e6,
 	       coherent ? " This VRAM is device-coherent: the CPU read it in place." :
 	       " Its first touch of each\n  2 MiB block faulted, and the driver brought the "
 	       "block back to system RAM.");
@@ -969,12 +946,12 @@ static bool advice_move(struct demo *d, uint64_t *buf, int to_gpu, const char *t
 			struct event_stats *ev)
 {
 	uint32_t loc = to_gpu < 0 ? VSVM_SVM_LOCATION_SYSMEM : d->gpu[to_gpu].info.gpu_id;
-	int64_t t = now_ns();
+	int64_t t = vsvm_now_ns();
 
 	printf("  %s\n", text);
 	if (advise(d, buf, d->sizes.buffer, loc, loc))
 		return false;
-	printf("    done in %.1f ms\n", (now_ns() - t) / 1e6);
+	printf("    done in %.1f ms\n", (vsvm_now_ns() - t) / 1e6);
 	events_show(d, t, ev);
 	return check_placement(d, d->sizes.buffer / PAGE_BYTES, to_gpu);
 }
@@ -999,13 +976,13 @@ static void step_advice(struct demo *d, uint64_t *buf)
 	printf("  The CPU summed the buffer of step 2 (sum %#llx).\n"
 	       "  An explicit prefetch (DRM_IOCTL_VSVM_SVM_PREFETCH) moves it to GPU 0:\n",
 	       (unsigned long long)sum);
-	t = now_ns();
+	t = vsvm_now_ns();
 	ret = vsvm_svm_prefetch(d->gpu[0].fd, buf, size, d->gpu[0].info.gpu_id, 0, 0);
 	if (ret) {
 		failure(d, "prefetch to GPU 0", ret);
 		goto out;
 	}
-	printf("    done in %.1f ms\n", (now_ns() - t) / 1e6);
+	printf("    done in %.1f ms\n", (vsvm_now_ns() - t) / 1e6);
 	events_show(d, t, &ev);
 	if (!check_placement(d, np, 0) ||
 	    !advice_move(d, buf, 1, "Advice: PREFERRED_LOC = PREFETCH_LOC = GPU 1. The pages go "
@@ -1018,12 +995,12 @@ static void step_advice(struct demo *d, uint64_t *buf)
 	if (!counters_read(d, mid))
 		goto out;
 	*out = 0;
-	t = now_ns();
+	t = vsvm_now_ns();
 	if (run(d, 0, VSVM_KERNEL_CHECKSUM, n, (uintptr_t)buf, (uintptr_t)out, 0, 0))
 		goto out;
 	printf("  GPU 0 summed the buffer in %.1f ms where it is, in GPU 1's VRAM (a GPU\n"
 	       "  maps another GPU's VRAM over the peer link unless advice moves the data):\n",
-	       (now_ns() - t) / 1e6);
+	       (vsvm_now_ns() - t) / 1e6);
 	events_show(d, t, &ev);
 	if (!counters_read(d, now))
 		goto out;
@@ -1088,7 +1065,7 @@ static bool stream_step(struct demo *d, uint64_t *buf, uint64_t size, bool verif
 	struct drm_vsvm_svm_counters a[DEMO_GPUS], b[DEMO_GPUS];
 	struct event_stats ev = { 0 };
 	uint64_t wrong = 0;
-	int64_t t = now_ns();
+	int64_t t = vsvm_now_ns();
 	int ret;
 
 	if (!counters_read(d, a))
@@ -1101,7 +1078,7 @@ static bool stream_step(struct demo *d, uint64_t *buf, uint64_t size, bool verif
 	printf("  Pass %d: GPU 0 %s every value, %s, %.0f MiB per dispatch, in %.1f s:\n"
 	       "  %llu pages in, %llu out, %llu VRAM blocks evicted%s\n", verify ? 2 : 1,
 	       verify ? "checked" : "tripled", verify ? "end to start" : "start to end",
-	       mib(STREAM_CHUNK), (now_ns() - t) / 1e9,
+	       mib(STREAM_CHUNK), (vsvm_now_ns() - t) / 1e9,
 	       (unsigned long long)DELTA(a, b, 0, pages_in),
 	       (unsigned long long)DELTA(a, b, 0, pages_out),
 	       (unsigned long long)DELTA(a, b, 0, vram_evictions),
@@ -1149,9 +1126,9 @@ static void step_overcommit(struct demo *d)
 	peak = timeline_peak(d, 4, 0);
 	check(d, peak * PAGE_BYTES <= vram, "GPU 0's VRAM use peaked at %.1f of %.0f MiB",
 	      pages_mib(peak), mib(vram));
-	t = now_ns();
+	t = vsvm_now_ns();
 	bad = check_pattern(buf, n, 3);
-	printf("  The CPU read the buffer in %.1f ms%s.\n", (now_ns() - t) / 1e6,
+	printf("  The CPU read the buffer in %.1f ms%s.\n", (vsvm_now_ns() - t) / 1e6,
 	       d->gpu[0].info.capabilities & VSVM_CAP_VRAM_COHERENT ?
 	       ", the part in VRAM in place (device-coherent VRAM)" :
 	       ";\n  the blocks still in VRAM came back to system RAM");
@@ -1159,7 +1136,7 @@ static void step_overcommit(struct demo *d)
 	report_values(d, buf, n, bad);
 out:
 	if (buf) {
-		t = now_ns();
+		t = vsvm_now_ns();
 		free(buf);
 		show_release(d, t, "the buffer");
 	}
@@ -1239,7 +1216,7 @@ static int demo(struct demo *d)
 	}
 	if (!counters_read(d, d->base))
 		return 1;
-	d->t0 = now_ns();
+	d->t0 = vsvm_now_ns();
 	ret = timeline_start(d);
 	if (ret) {
 		fprintf(stderr, "vsvm-demo: cannot start the sampler thread: %s\n", strerror(-ret));
@@ -1262,7 +1239,7 @@ static int demo(struct demo *d)
 			step_advice(d, buf);
 		else
 			printf("\nStep 3 skipped: it needs two GPUs.\n");
-		t = now_ns();
+		t = vsvm_now_ns();
 		free(buf);
 		printf("\n");
 		show_release(d, t, "the buffer of steps 2 and 3");

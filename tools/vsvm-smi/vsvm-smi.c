@@ -274,14 +274,6 @@ static int show_counters(const struct opts *o)
 
 /* ---- events ---------------------------------------------------------------- */
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -294,21 +286,6 @@ static const char *location_name(unsigned int loc, char *buf, size_t len)
 	if (loc == VSVM_SVM_LOCATION_SYSMEM)
 		return "sysmem";
 	snprintf(buf, len, "gpu%u", loc);
-	return buf;
-}
-
-/* The VSVM_ACCESS_* bits of a fault as "read", "write,atomic"... */
-static const char *access_name(unsigned int access, char *buf, size_t len)
-{
-	static const char *const names[] = { "read", "write", "atomic", "exec" };
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (access & (1U << i))
-			used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i]);
-	if (access >> ARRAY_SIZE(names) || !access)
-		snprintf(buf + used, len - used, "%s0x%x", used ? "," : "", access);
 	return buf;
 }
 
@@ -342,7 +319,7 @@ static void print_event(const struct drm_vsvm_event *ev, int64_t start_ns)
 	case VSVM_EVENT_FAULT_START:
 	case VSVM_EVENT_FAULT_END:
 		printf(" addr 0x%llx access %s", (unsigned long long)ev->addr,
-		       access_name(ev->access, acc, sizeof(acc)));
+		       vsvm_access_string(ev->access, acc, sizeof(acc)));
 		if (ev->kind == VSVM_EVENT_FAULT_END)
 			print_name("result", vsvm_fault_result_name(ev->result), ev->result);
 		break;
@@ -425,7 +402,7 @@ static int time_left_ms(int64_t deadline_ns)
 
 	if (deadline_ns < 0)
 		return -1;
-	left = deadline_ns - now_ns();
+	left = deadline_ns - vsvm_now_ns();
 	if (left <= 0)
 		return 0;
 	left = (left + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
@@ -482,7 +459,7 @@ static int watch(const struct opts *o)
 	efd = open_events(o, paths[0]);
 	if (efd < 0)
 		return 1;
-	start = now_ns();
+	start = vsvm_now_ns();
 	/* no SA_RESTART: the signal interrupts the wait */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);

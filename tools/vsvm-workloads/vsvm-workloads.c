@@ -331,14 +331,6 @@ struct opts {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The value of word @i of the data pattern @seed. */
 static uint64_t pattern(uint64_t seed, uint64_t i)
 {
@@ -1322,9 +1314,9 @@ static bool run_once(struct run *r, struct result *res, int k)
 	ok = r->w->setup(r) && run_advise(r) && run_counters(r, &before);
 	if (ok) {
 		res->bytes = run_bytes(r);
-		t = now_ns();
+		t = vsvm_now_ns();
 		ok = explicit_prefetch(r) && r->w->gpu(r);
-		res->ns[k] = now_ns() - t;
+		res->ns[k] = vsvm_now_ns() - t;
 		ok = ok && run_counters(r, &after);
 	}
 	if (ok) {
@@ -1577,19 +1569,6 @@ static void usage(FILE *out)
 		"error.\n");
 }
 
-/* Parse a decimal option value in [@min, @max]; -1 if invalid. */
-static long parse_num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
 /*
  * The mask of the workloads (names or ids) or of the modes named in the
  * comma-separated @list; 0 if one is unknown.
@@ -1641,19 +1620,19 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	while ((opt = getopt_long(argc, argv, "g:f:s:r:qw:m:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
-			o->gpu = parse_num(optarg, 0, VSVM_MAX_DEVICES - 1);
+			o->gpu = vsvm_parse_num(optarg, 0, VSVM_MAX_DEVICES - 1);
 			bad |= o->gpu < 0;
 			break;
 		case 'f':
-			o->pct = parse_num(optarg, 1, 1000);
+			o->pct = vsvm_parse_num(optarg, 1, 1000);
 			bad |= o->pct < 0;
 			break;
 		case 's':
-			o->mib = parse_num(optarg, 1, 1 << 20);
+			o->mib = vsvm_parse_num(optarg, 1, 1 << 20);
 			bad |= o->mib < 0;
 			break;
 		case 'r':
-			o->reps = parse_num(optarg, 1, MAX_REPS);
+			o->reps = vsvm_parse_num(optarg, 1, MAX_REPS);
 			bad |= o->reps < 0;
 			break;
 		case 'q':

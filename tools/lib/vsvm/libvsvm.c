@@ -306,14 +306,31 @@ int vsvm_syncobj_fence_status(int fd, uint32_t handle, int *status)
 }
 
 /* CLOCK_MONOTONIC now + @rel_ns, saturating at INT64_MAX. */
-int64_t vsvm_abs_timeout_ns(int64_t rel_ns)
+int64_t vsvm_now_ns(void)
 {
 	struct timespec ts;
-	int64_t now;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+int64_t vsvm_abs_timeout_ns(int64_t rel_ns)
+{
+	int64_t now = vsvm_now_ns();
+
 	return rel_ns > INT64_MAX - now ? INT64_MAX : now + rel_ns;
+}
+
+long vsvm_parse_num(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	return v;
 }
 
 /* ---- buffer objects ---------------------------------------------------- */
@@ -625,6 +642,20 @@ const char *vsvm_event_trigger_name(uint32_t kind, uint32_t trigger)
 }
 
 /* Name of the result of a FAULT_END record, for messages. */
+const char *vsvm_access_string(uint32_t access, char *buf, size_t size)
+{
+	static const char *const names[] = { "read", "write", "atomic", "exec" };
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (access & (1U << i))
+			used += snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[i]);
+	if (access >> ARRAY_SIZE(names) || !access)
+		snprintf(buf + used, size - used, "%s0x%x", used ? "," : "", access);
+	return buf;
+}
+
 const char *vsvm_fault_result_name(uint32_t result)
 {
 	static const char *const names[] = {

@@ -103,6 +103,18 @@ int vsvm_syncobj_fence_status(int fd, uint32_t handle, int *status);
 /** vsvm_abs_timeout_ns() - CLOCK_MONOTONIC now + @rel_ns, for the wait helpers */
 int64_t vsvm_abs_timeout_ns(int64_t rel_ns);
 
+/** vsvm_now_ns() - CLOCK_MONOTONIC now, in nanoseconds */
+int64_t vsvm_now_ns(void);
+
+/**
+ * vsvm_parse_num() - a decimal command-line value
+ * @s: the text
+ * @min: smallest value accepted
+ * @max: largest value accepted
+ * Return: the value, or -1 when @s is not a decimal number in [@min, @max].
+ */
+long vsvm_parse_num(const char *s, long min, long max);
+
 /* ---- buffer objects ---------------------------------------------------- */
 
 /**
@@ -336,6 +348,15 @@ const char *vsvm_event_kind_name(uint32_t kind);
  * Return: the name, or NULL when @kind has no triggers or @trigger is unknown.
  */
 const char *vsvm_event_trigger_name(uint32_t kind, uint32_t trigger);
+
+/**
+ * vsvm_access_string() - VSVM_ACCESS_* bits as "read", "write,atomic"...
+ * @access: the bits
+ * @buf: where the text goes
+ * @size: bytes of @buf
+ * Return: @buf; unknown bits (or none) are added as a hexadecimal number.
+ */
+const char *vsvm_access_string(uint32_t access, char *buf, size_t size);
 
 /**
  * vsvm_fault_result_name() - name of a VSVM_FAULT_* result of FAULT_END
