@@ -631,9 +631,13 @@ struct drm_vsvm_svm_prefetch {
  *   pages that moved (END); @gpu_id is the GPU whose copy engine moved them.
  * - VSVM_EVENT_EVICTION: TTM evicted a VRAM buffer of SVM pages of the
  *   process from @gpu_id (its pages follow as migrations with trigger
- *   EVICTION); @count is its size in pages.
+ *   EVICTION, whose @addr is 0: an eviction moves the buffer's pages
+ *   wherever they are mapped, with no address at hand, and @size covers the
+ *   piece of the buffer); @count is its size in pages.
  * - VSVM_EVENT_GPU_UNMAP: [@addr, @addr + @size) was unmapped from @gpu_id,
- *   @trigger VSVM_UNMAP_TRIGGER_*.
+ *   @trigger VSVM_UNMAP_TRIGGER_*. The core kernel invalidates the CPU
+ *   mappings of evicted pages one page at a time, so an eviction shows as
+ *   one 4 KiB record per page (trigger CPU_CHANGE).
  * - VSVM_EVENT_QUEUE_SUSPEND / _RESUME: the process's queues on @gpu_id were
  *   suspended for an invalidation of memory they must keep mapped, and
  *   resumed once it was mapped again (@trigger VSVM_QUEUE_TRIGGER_*).
