@@ -40,9 +40,10 @@ fi
 quote() {
 	local q="" a
 	for a in "$@"; do q+=" $(printf '%q' "$a")"; done
-	echo "$q"
+	echo "${q# }"
 }
-wl_args=${VSVM_WORKLOADS_ARGS:---size 16}
+read -r -a wl_words <<< "${VSVM_WORKLOADS_ARGS:---size 16}"
+
 out=build/bench
 rm -rf "$out"
 vmrc=0
@@ -50,7 +51,7 @@ scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
 	--modroot "$kdir/modroot" --release "$release" --module "$ko" \
 	--bin tools/vsvm-bench/vsvm-bench --bin tools/vsvm-workloads/vsvm-workloads \
 	--script <(echo "bench_args=\"$(quote "${bench_args[@]}")\""
-		   echo "wl_args=\"$(printf '%q' "$wl_args")\""
+		   echo "wl_args=\"$(quote "${wl_words[@]}")\""
 		   cat scripts/guest/bench.sh) \
 	--out "$out" --mem "${VSVM_BENCH_MEM:-4G}" --timeout "${VSVM_TIMEOUT:-3600}" || vmrc=$?
 

@@ -1762,7 +1762,8 @@ static void plot_script(FILE *gp, const struct bench *b, const char *png)
 {
 	unsigned int i;
 
-	fprintf(gp, "set terminal pngcairo size 1400,1000 font ',9'\nset output '%s'\n", png);
+	fprintf(gp, "set terminal pngcairo noenhanced size 1400,1100 font ',9'\n"
+		"set output '%s'\n", png);
 	fprintf(gp, "$mbs << EOD\n");
 	plot_rows(gp, b, ROW_VSVM_TO_VRAM, ROW_TOUCH_IN_PLACE, true);
 	fprintf(gp, "$costs << EOD\n");
@@ -1777,18 +1778,19 @@ static void plot_script(FILE *gp, const struct bench *b, const char *png)
 	fprintf(gp, "EOD\n"
 		"set multiplot layout 2,2 title 'vsvm-bench (one run; ratios are to memcpy in the same run)'\n"
 		"set style fill solid 0.6\nset boxwidth 0.7\nset grid ytics\nset xtics rotate by -30\n"
+		"set bmargin 10\n"
 		"set title 'Migration throughput, x memcpy'\nset ylabel 'x memcpy'\n"
 		"plot $mbs using 0:2:xtic(1) with boxes notitle\n"
 		"set title 'Cost per fault or page (us)'\nset ylabel 'us'\nset logscale y\n"
 		"plot $costs using 0:2:xtic(1) with boxes notitle\n"
-		"unset logscale y\nset xtics norotate\n"
+		"unset logscale y\nset xtics norotate\nset bmargin 4\n"
 		"set title 'Oversubscription: 2 streaming passes'\nset xlabel 'working set, %% of VRAM'\n"
 		"set ylabel 'MB/s'\nset yrange [0:*]\n"
 		"plot $oversub using 1:2 with linespoints lw 2 notitle\n"
 		"set title 'Attribute calls among N ranges'\nset xlabel 'ranges'\nset ylabel 'us per call'\n"
-		"set logscale x\n"
-		"plot $attr using 1:2 with linespoints lw 2 title 'SET\\_ATTR', "
-		"$attr using 1:3 with linespoints lw 2 title 'GET\\_ATTR'\n"
+		"set logscale x\nset xrange [500:200000]\n"
+		"plot $attr using 1:2 with linespoints lw 2 title 'SET_ATTR', "
+		"$attr using 1:3 with linespoints lw 2 title 'GET_ATTR'\n"
 		"unset multiplot\n");
 }
 
