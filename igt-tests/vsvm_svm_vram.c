@@ -165,6 +165,18 @@
  *              and the CPU.
  * Test requirement: root, the vsvm module file
  *
+ * SUBTEST: overcommit-many-waves
+ * Description: With vram_size=16M num_cus=64: a GATHER of 64 waves, wave w
+ *              reading 1024 words spread over 2 MiB window w % 24 of a
+ *              48 MiB range preferring GPU 0, so one fault batch wants up to
+ *              24 windows where the VRAM holds 8. The dispatch completes
+ *              with every word right (a batch keeps the VRAM it filled until
+ *              its replay and maps the rest in place, instead of evicting
+ *              its own windows over and over: 32256 pages in for 12288
+ *              without that), pages moved in but none twice, VRAM use stays
+ *              within VRAM, and the CPU reads the data right.
+ * Test requirement: root, the vsvm module file
+ *
  * SUBTEST: svm-gem-evict
  * Description: With vram_size=32M: 8 MiB of SVM data in VRAM is evicted by
  *              32 MiB of VRAM buffer objects (vram_evictions grows, 512 pages
@@ -1592,6 +1604,69 @@ static void test_overcommit_giant(void)
 	small_vram_end();
 }
 
+/* ---- overcommit-many-waves ----------------------------------------------------------------- */
+
+#define MW_VRAM (16 * MIB)
+/* work items of a wave of the emulated GPU, and the 64 waves of the test */
+#define MW_WAVE 1024
+#define MW_ITEMS (64 * MW_WAVE)
+
+static void test_overcommit_many_waves(void)
+{
+	const uint64_t size = 48 * MIB, n = elems(size), seed = 0x3a7e5000000ULL;
+	const uint64_t windows = size / HUGE;
+	struct drm_vsvm_query_device q;
+	uint64_t *buf, *idx, *dst, i;
+	struct snap s, now;
+	struct gpu c;
+	int fd;
+
+	vt_require_module_reload();
+	vt_module_reload("vram_size=16M num_cus=64 job_timeout_ms=120000");
+	num_gpus = vt_scan_render_nodes(paths, MAX_GPUS);
+	igt_assert_lt(0, num_gpus);
+	fd = vt_open(paths[0]);
+	vt_query(fd, &q);
+	vsvm_close(fd);
+	igt_assert_eq_u64(q.vram_size, MW_VRAM);
+	igt_assert_eq_u32(q.num_compute_units, 64);
+	if (!(q.capabilities & VSVM_CAP_SVM_VRAM)) {
+		small_vram_end();
+		igt_skip("no VSVM_CAP_SVM_VRAM after the reload\n");
+	}
+
+	gpu_open(&c, 0);
+	buf = anon_map(size, HUGE);
+	idx = anon_map(MW_ITEMS * sizeof(*idx), PAGE);
+	dst = anon_map(MW_ITEMS * sizeof(*dst), PAGE);
+	vt_fill_pattern(buf, n, seed, 3);
+	for (i = 0; i < MW_ITEMS; i++)
+		idx[i] = (i / MW_WAVE) % windows * elems(HUGE) + i % MW_WAVE * (elems(HUGE) / MW_WAVE);
+	set_attr(&c, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, c.id);
+	snap_take(&s, 0);
+	vt_run(c.fd, c.q, VSVM_KERNEL_GATHER, MW_ITEMS,
+	       (uint64_t[6]){ va(dst), va(buf), va(idx) });
+	snap_take(&now, 0);
+	igt_info("64 waves over 24 windows, 8 fit in VRAM: %llu faults, %llu pages in, "
+		 "%llu evictions\n", (unsigned long long)delta(&s, &now, C_FAULTS),
+		 (unsigned long long)delta(&s, &now, C_IN),
+		 (unsigned long long)delta(&s, &now, C_EVICT));
+	for (i = 0; i < MW_ITEMS; i++)
+		igt_assert_f(dst[i] == seed + 3 * idx[i], "word %llu: %#llx, expected %#llx\n",
+			     (unsigned long long)i, (unsigned long long)dst[i],
+			     (unsigned long long)(seed + 3 * idx[i]));
+	/* no page moved in twice: the batch did not evict the windows it filled */
+	igt_assert_lt_u64(0, delta(&s, &now, C_IN));
+	igt_assert_lte_u64(delta(&s, &now, C_IN), n / elems(PAGE));
+	igt_assert_lte_u64((now.v[C_VRAM] - s.v[C_VRAM]) * PAGE, MW_VRAM);
+	vt_check_pattern(buf, n, seed, 3, "48 MiB range read by the CPU");
+	vt_unmap(idx, MW_ITEMS * sizeof(*idx));
+	vt_unmap(dst, MW_ITEMS * sizeof(*dst));
+	vt_unmap(buf, size);
+	gpu_close(&c);
+	small_vram_end();
+}
+
 /* ---- svm-gem-evict --------------------------------------------------------------------------- */
 
 #define GE_OBJS 8
@@ -1788,6 +1863,12 @@ igt_main
 	igt_subtest("overcommit-giant") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "overcommit-giant");
 		test_overcommit_giant();
+	}
+
+	igt_describe("64 waves faulting at once over three times the VRAM.");
+	igt_subtest("overcommit-many-waves") {
+		igt_set_timeout(SUBTEST_TIMEOUT, "overcommit-many-waves");
+		test_overcommit_many_waves();
 	}
 
 	igt_describe("SVM pieces and VRAM buffer objects evict each other intact.");
