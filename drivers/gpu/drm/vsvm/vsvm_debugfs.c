@@ -17,8 +17,9 @@
  * - ``vsvm_svm``: every process using SVM on the GPU, with its per-GPU
  *   counters (faults, batches, duplicates, fatal faults, pages mapped and
  *   unmapped, invalidations, evictions, restores, pages taken for
- *   device-exclusive access, and the migration counters) and the ranges and
- *   pages mirrored now, as "PID.counter: value" lines (the same counters as
+ *   device-exclusive access, and the migration counters), the ranges and
+ *   pages mirrored now and the bytes of metadata they take (mirror_bytes),
+ *   as "PID.counter: value" lines (the counters are those of
  *   DRM_IOCTL_VSVM_SVM_COUNTERS).
  *
  * Locking: the files read counters without locks (each value is read
