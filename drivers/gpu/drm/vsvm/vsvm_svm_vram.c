@@ -240,8 +240,8 @@ static void vsvm_svm_bo_destroy(struct ttm_buffer_object *tbo)
  * @fault_vdev: the GPU whose fault batch migrates the data, or NULL
  *
  * Creates an evictable TTM object in VRAM, evicting others if needed. An
- * object a fault batch fills cannot be evicted until that GPU's next batch
- * (vsvm_svm_bo_evictable()). Its
+ * object a fault batch fills cannot be evicted until that batch has been
+ * serviced and replayed (vsvm_svm_bo_evictable()). Its
  * pages are set up with vsvm_svm_bo_page_init() and the object is released
  * for eviction with vsvm_svm_bo_done().
  *
