@@ -92,6 +92,26 @@ scripts/vm-run.sh --image "$kdir/build/arch/x86/boot/bzImage" \
 	--script <(printf "export %q\n" "${guestenv[@]}"; cat "$script") --out "$out" \
 	--modprobe vsvm --timeout "${VSVM_TIMEOUT:-2400}" || vmrc=$?
 
+# diagnose: what a log reader (CI keeps only the tail of the output) needs to
+# know about a failed VM run: the subtest that started and never reported, the
+# first lines of any splat and, when the guest did not finish, the last lines
+# of its serial console.
+diagnose() {
+	local last
+	last=$(sed -n 's/^@@TEST-BEGIN //p; s/^@@TEST-RESULT .*/-/p' "$out/results.log" | tail -n 1)
+	if [ -n "$last" ] && [ "$last" != - ]; then
+		echo "check.sh: $last started and never reported a result"
+	fi
+	if [ -s "$out/splats.log" ]; then
+		echo "check.sh: the splat begins:"
+		head -n 5 "$out/splats.log" | sed 's/^/check.sh:   /'
+	fi
+	if ! grep -q '^@@VSVM-GUEST-DONE' "$out/guest.log" 2>/dev/null; then
+		echo "check.sh: the guest did not finish; its console ends:"
+		tail -n 4 "$out/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/check.sh:   /'
+	fi
+}
+
 if [ "$mode" = demo ]; then
 	sed '/^@@DEMO-TIMELINE-BEGIN/,/^@@DEMO-TIMELINE-END/d; /^@@/d' "$out/results.log"
 	sed -n '/^@@DEMO-TIMELINE-BEGIN/,/^@@DEMO-TIMELINE-END/p' "$out/results.log" | sed '1d;$d' \
@@ -111,6 +131,7 @@ if [ "$mode" = demo ]; then
 	fi
 	if [ $vmrc -ne 0 ]; then
 		echo "check.sh: the demo failed (a failed check, splat, timeout or guest error): see $out/"
+		diagnose
 	fi
 	echo "check.sh: total $(( $(date +%s) - t0 ))s"
 	exit $vmrc
@@ -143,6 +164,7 @@ if [ "$flavour" = debug ] && ! grep -q '^@@VSVM-KMEMLEAK-BEGIN' "$out/guest.log"
 fi
 if [ $vmrc -ne 0 ]; then
 	echo "check.sh: the VM run failed (splat, timeout or guest error): see $out/"
+	diagnose
 	fail=$((fail + 1))
 fi
 if [ "$(count '' 'pass\|fail\|timeout')" -eq 0 ]; then
