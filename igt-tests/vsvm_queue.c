@@ -103,6 +103,17 @@
  *              the one held by sw_sync once the sw_sync timeline is closed;
  *              the module then unloads and loads again (when it can be
  *              reloaded).
+ *
+ * SUBTEST: fault-storm
+ * Description: With num_cus=256 (the most), a GATHER of 256 waves reads 8
+ *              pages of malloc'd memory each, mapped 4 KiB at a time
+ *              (GRANULARITY 0), so that every compute unit stalls on a fault
+ *              at once, again and again: the dispatch completes with every
+ *              element right, the GPU posted a fault entry for at least every
+ *              page and its interrupt ring dropped none (debugfs vsvm_hw
+ *              ih_overflows). A driver that drains the ring slower than 256
+ *              units fill it loses faults and hangs the waves they stall.
+ * Test requirement: root, the vsvm module file, VSVM_CAP_SVM, debugfs
  */
 
 #include <poll.h>
@@ -727,6 +738,100 @@ static void test_hang_timeout(void)
 	vsvm_close(fd);
 }
 
+/* ---- fault-storm ----------------------------------------------------------------------------- */
+
+/* The most compute units, the pages each wave faults on, the work items of a wave */
+#define STORM_CUS 256
+#define STORM_PAGES 8
+#define WAVE_ITEMS 1024
+
+/* A vsvm_hw debugfs counter of GPU 0 */
+static uint64_t hw_counter(const char *key)
+{
+	uint64_t v = 0;
+
+	igt_assert_f(vt_debugfs_value(paths[0], "vsvm_hw", key, &v), "no %s in vsvm_hw\n", key);
+	return v;
+}
+
+/*
+ * GATHER indices: wave w's work items read the pages w * STORM_PAGES .. + 7
+ * of the source in order, WAVE_ITEMS / STORM_PAGES items per page.
+ */
+static void storm_indices(uint64_t *idx, uint64_t n)
+{
+	const uint64_t per_page = WAVE_ITEMS / STORM_PAGES;
+	uint64_t i, w, j;
+
+	for (i = 0; i < n; i++) {
+		w = i / WAVE_ITEMS;
+		j = i % WAVE_ITEMS;
+		idx[i] = (w * STORM_PAGES + j / per_page) * (VT_PAGE_SIZE / 8) + j % per_page;
+	}
+}
+
+static void test_fault_storm(void)
+{
+	const uint64_t n = STORM_CUS * WAVE_ITEMS, pages = STORM_CUS * STORM_PAGES;
+	const uint64_t src_size = pages * VT_PAGE_SIZE, n_size = n * 8;
+	const struct drm_vsvm_svm_attr gran = { .type = VSVM_SVM_ATTR_GRANULARITY, .value = 0 };
+	uint64_t *src, *idx, *dst, i, faults, overflows, sum = 0;
+	struct drm_vsvm_query_device qd = {};
+	struct vt_bo out;
+	uint32_t q;
+	int fd, ret;
+
+	vt_require_module_reload();
+	vt_module_reload("num_cus=256 job_timeout_ms=60000");
+	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
+	fd = vt_open(paths[0]);
+	igt_require_f(vt_caps(fd) & VSVM_CAP_SVM, "no VSVM_CAP_SVM\n");
+	vt_query(fd, &qd);
+	igt_assert_eq_u32(qd.num_compute_units, STORM_CUS);
+	igt_require_f(vt_debugfs_value(paths[0], "vsvm_hw", "ih_overflows", &overflows),
+		      "debugfs vsvm_hw not available\n");
+	q = vt_queue_create(fd, 0);
+	vt_bo_create(&out, fd, VT_PAGE_SIZE, VSVM_GEM_DOMAIN_GTT, 0);
+
+	src = vt_map_aligned(src_size, MAP_PRIVATE);
+	idx = vt_map_aligned(n_size, MAP_PRIVATE);
+	dst = vt_map_aligned(n_size, MAP_PRIVATE);
+	vt_fill_rand(src, src_size / 8, 0x570);
+	storm_indices(idx, n);
+	ret = vsvm_svm_set_attr(fd, src, src_size, &gran, 1);
+	igt_assert_f(ret == 0, "SET_ATTR GRANULARITY 0: %s\n", strerror(-ret));
+	/* the indices and the output mapped first: only the source faults in the storm */
+	for (i = 0; i < n; i++)
+		sum += idx[i];
+	igt_assert_eq_u64(vt_gpu_checksum(fd, q, vt_va(idx), n, out.va, out.map), sum);
+	vt_run(fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(dst), 0 });
+
+	faults = hw_counter("faults");
+	overflows = hw_counter("ih_overflows");
+	vt_run(fd, q, VSVM_KERNEL_GATHER, n, (uint64_t[6]){ vt_va(dst), vt_va(src), vt_va(idx) });
+	vt_gpu_barrier();
+	faults = hw_counter("faults") - faults;
+	overflows = hw_counter("ih_overflows") - overflows;
+	igt_info("%llu fault entries for %llu pages, %llu dropped\n", (unsigned long long)faults,
+		 (unsigned long long)pages, (unsigned long long)overflows);
+	for (i = 0; i < n; i++)
+		igt_assert_f(dst[i] == src[idx[i]], "dst[%llu] = %#llx, expected %#llx\n",
+			     (unsigned long long)i, (unsigned long long)dst[i],
+			     (unsigned long long)src[idx[i]]);
+	igt_assert_eq_u64(overflows, 0);
+	igt_assert_f(faults >= pages, "%llu fault entries for %llu pages\n",
+		     (unsigned long long)faults, (unsigned long long)pages);
+
+	vt_unmap(src, src_size);
+	vt_unmap(idx, n_size);
+	vt_unmap(dst, n_size);
+	vt_bo_destroy(&out);
+	vt_queue_destroy(fd, q);
+	vsvm_close(fd);
+	vt_module_reload_default();
+	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
+}
+
 /* ---- destroy-busy ---------------------------------------------------------------------------- */
 
 static void test_destroy_busy(void)
@@ -980,5 +1085,11 @@ igt_main
 	igt_subtest("close-busy") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "close-busy");
 		test_close_busy();
+	}
+
+	igt_describe("256 compute units faulting at once lose no fault.");
+	igt_subtest("fault-storm") {
+		igt_set_timeout(SUBTEST_TIMEOUT, "fault-storm");
+		test_fault_storm();
 	}
 }

@@ -11,8 +11,9 @@
  * - ``vsvm_mem``: VRAM size and use, GTT use, evictions and moves, and the
  *   VRAM manager's own report;
  * - ``vsvm_hw``: the hardware's performance counters (TLB hits and misses,
- *   faults, replays, invalidations, waves, dispatches, copy-engine bytes)
- *   and the bytes of page tables the GPU holds;
+ *   faults, fault entries the full interrupt ring dropped, replays,
+ *   invalidations, waves, dispatches, copy-engine bytes) and the bytes of
+ *   page tables the GPU holds;
  * - ``vsvm_queues``: every queue of the GPU with its state;
  * - ``vsvm_svm``: every process using SVM on the GPU, with its per-GPU
  *   counters (faults, batches, duplicates, fatal faults, pages mapped and
@@ -71,6 +72,7 @@ static int vsvm_debugfs_hw_show(struct seq_file *m, void *data)
 	seq_printf(m, "tlb_hits: %llu\n", s.tlb_hits);
 	seq_printf(m, "tlb_misses: %llu\n", s.tlb_misses);
 	seq_printf(m, "faults: %llu\n", s.faults);
+	seq_printf(m, "ih_overflows: %llu\n", s.ih_overflows);
 	seq_printf(m, "replays: %llu\n", s.replays);
 	seq_printf(m, "invalidations: %llu\n", s.invalidations);
 	seq_printf(m, "waves: %llu\n", s.waves);

@@ -271,6 +271,7 @@ static void vsvm_vhw_stats(const struct vsvm_hw *hw, struct vsvm_hw_stats *stats
 		stats->tlb_misses += READ_ONCE(hw->cus[i].tlb_misses);
 	}
 	stats->faults = atomic64_read(&c->faults);
+	stats->ih_overflows = READ_ONCE(hw->ih.overflows);
 	stats->replays = atomic64_read(&c->replays);
 	stats->invalidations = atomic64_read(&c->invalidations);
 	stats->waves = atomic64_read(&c->waves);

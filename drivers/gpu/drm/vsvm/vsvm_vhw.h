@@ -211,6 +211,8 @@ struct vsvm_hw_caps {
  * @tlb_hits: translations served by a TLB
  * @tlb_misses: translations that walked the page table
  * @faults: fault entries posted
+ * @ih_overflows: fault entries dropped because the interrupt ring was full
+ *	(none while the driver drains it as the ring's DOC asks)
  * @replays: waves resumed by a replay
  * @invalidations: TLB invalidation requests
  * @waves: waves run to completion
@@ -222,6 +224,7 @@ struct vsvm_hw_stats {
 	u64 tlb_hits;
 	u64 tlb_misses;
 	u64 faults;
+	u64 ih_overflows;
 	u64 replays;
 	u64 invalidations;
 	u64 waves;

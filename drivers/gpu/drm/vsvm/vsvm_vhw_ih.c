@@ -16,8 +16,8 @@
  * wave posts again only after a replay, so the ring holds a handful of
  * entries unless the driver stops draining it. Should it ever be full, the
  * new entry is dropped and counted in &vsvm_vhw_ih.overflows (with a
- * rate-limited warning); its wave stays stalled until the next replay of its
- * VM or the reset of its queue.
+ * rate-limited warning; &vsvm_hw_stats.ih_overflows reports it); its wave
+ * stays stalled until the next replay of its VM or the reset of its queue.
  *
  * Locking: &vsvm_vhw_ih.lock (spinlock, irq-safe, innermost) protects the
  * ring, so entries may be posted and popped from any context. The irq
@@ -57,7 +57,8 @@ void vsvm_vhw_ih_post(struct vsvm_hw *hw, const struct vsvm_hw_ih_entry *entry)
 		ih->ring[(ih->head + ih->count) % VSVM_VHW_IH_ENTRIES] = *entry;
 		ih->count++;
 	} else {
-		ih->overflows++;
+		/* read without the lock by vsvm_vhw_stats() */
+		WRITE_ONCE(ih->overflows, ih->overflows + 1);
 	}
 	overflows = ih->overflows;
 	spin_unlock_irqrestore(&ih->lock, flags);

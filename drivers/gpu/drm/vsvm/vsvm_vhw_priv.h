@@ -238,7 +238,8 @@ struct vsvm_vhw_sdma {
  * @ring: %VSVM_VHW_IH_ENTRIES entries
  * @head: index of the oldest entry
  * @count: entries in the ring
- * @overflows: entries dropped because the ring was full
+ * @overflows: entries dropped because the ring was full (written under @lock,
+ *	read without it)
  */
 struct vsvm_vhw_ih {
 	spinlock_t lock; /* protects the ring */
