@@ -210,11 +210,10 @@
 #include <unistd.h>
 
 #include "igt_core.h"
-#include "vsvm_test.h"
+#include "vsvm_ctx.h"
 
 IGT_TEST_DESCRIPTION("Shared virtual memory: the GPU uses process memory at the CPU's addresses.");
 
-#define MAX_GPUS VSVM_MAX_DEVICES
 #define SUBTEST_TIMEOUT 120
 #define KIB (1ULL << 10)
 #define MIB (1ULL << 20)
@@ -231,83 +230,18 @@ IGT_TEST_DESCRIPTION("Shared virtual memory: the GPU uses process memory at the 
 #define HUGE_MAX_MISSES 64
 #define NSEC_PER_MSEC 1000000LL
 
-static int num_gpus;
-static char paths[MAX_GPUS][VSVM_PATH_MAX];
-
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint64_t va(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 static uint64_t elems(uint64_t bytes)
 {
 	return bytes / 8;
 }
 
-/* Keep the compiler from caching memory the GPU may have written. */
-static void gpu_barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
 /*
- * Anonymous read-write memory (@flags MAP_PRIVATE or MAP_SHARED) of @size
- * bytes at an address that is @offset past a multiple of @align.
+ * One GPU as used by a test: a file (its own GPU VM), a queue and a result
+ * slot. Not a struct vt_ctx, whose result slot is a buffer object: here it is
+ * an SVM page of the process, mirrored like the memory under test.
  */
-static void *anon_map(uint64_t size, uint64_t align, uint64_t offset, int flags)
-{
-	uint64_t len = size + align;
-	uintptr_t p, a;
-	void *m;
-
-	m = mmap(NULL, len, RW, flags | MAP_ANONYMOUS, -1, 0);
-	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
-		     strerror(errno));
-	p = (uintptr_t)m;
-	a = ((p + align - 1) & ~(align - 1)) + offset;
-	if (a >= p + align)
-		a -= align;
-	if (a > p)
-		vt_unmap(m, a - p);
-	if (p + len > a + size)
-		vt_unmap((void *)(a + size), p + len - a - size);
-	return (void *)a;
-}
-
-static void do_mprotect(void *p, uint64_t size, int prot)
-{
-	igt_assert_f(mprotect(p, size, prot) == 0, "mprotect(%p, %#llx, %d): %s\n", p,
-		     (unsigned long long)size, prot, strerror(errno));
-}
-
-static void do_madvise(void *p, uint64_t size, int advice)
-{
-	igt_assert_f(madvise(p, size, advice) == 0, "madvise(%p, %#llx, %d): %s\n", p,
-		     (unsigned long long)size, advice, strerror(errno));
-}
-
-static uint64_t cpu_sum(const uint64_t *p, uint64_t n)
-{
-	uint64_t s = 0, i;
-
-	for (i = 0; i < n; i++)
-		s += p[i];
-	return s;
-}
-
-/* Sum of seed + i * step over i in [0, n), mod 2^64 */
-static uint64_t pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
-{
-	uint64_t s = 0, i;
-
-	for (i = 0; i < n; i++)
-		s += seed + i * step;
-	return s;
-}
-
-/* One GPU as used by a test: a file (its own GPU VM), a queue and a result slot. */
 struct ctx {
 	int gpu;
 	int fd;
@@ -318,12 +252,12 @@ struct ctx {
 static void ctx_open(struct ctx *c, int gpu)
 {
 	c->gpu = gpu;
-	c->fd = vt_open(paths[gpu]);
+	c->fd = vt_open(vt_paths[gpu]);
 	c->q = vt_queue_create(c->fd, 0);
-	c->out = anon_map(PAGE, PAGE, 0, MAP_PRIVATE);
+	c->out = vt_map_at(PAGE, PAGE, 0, MAP_PRIVATE);
 	/* the result page is mirrored now: later faults and counters are the buffers' */
-	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, PAGE_ELEMS, (uint64_t[6]){ va(c->out), OUT_MARK });
-	gpu_barrier();
+	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, PAGE_ELEMS, (uint64_t[6]){ vt_va(c->out), OUT_MARK });
+	vt_gpu_barrier();
 	vt_check_value(c->out, PAGE_ELEMS, OUT_MARK, "result page");
 }
 
@@ -343,33 +277,33 @@ static void ctx_close(struct ctx *c)
 
 static void gpu_fill(struct ctx *c, void *dst, uint64_t n, uint64_t value)
 {
-	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(dst), value });
-	gpu_barrier();
+	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(dst), value });
+	vt_gpu_barrier();
 }
 
 static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t n)
 {
-	vt_run(c->fd, c->q, VSVM_KERNEL_COPY, n, (uint64_t[6]){ va(dst), va(src) });
-	gpu_barrier();
+	vt_run(c->fd, c->q, VSVM_KERNEL_COPY, n, (uint64_t[6]){ vt_va(dst), vt_va(src) });
+	vt_gpu_barrier();
 }
 
 static uint64_t gpu_sum(struct ctx *c, const void *src, uint64_t n)
 {
-	return vt_gpu_checksum(c->fd, c->q, va(src), n, va(c->out), c->out);
+	return vt_gpu_checksum(c->fd, c->q, vt_va(src), n, vt_va(c->out), c->out);
 }
 
 static uint64_t gpu_verify(struct ctx *c, const void *src, uint64_t n, uint64_t seed,
 			   uint64_t step)
 {
-	return vt_gpu_verify(c->fd, c->q, va(src), n, seed, step, va(c->out), c->out);
+	return vt_gpu_verify(c->fd, c->q, vt_va(src), n, seed, step, vt_va(c->out), c->out);
 }
 
 static uint64_t gpu_chase(struct ctx *c, const void *head, uint64_t steps)
 {
 	c->out[0] = SENTINEL;
 	vt_run(c->fd, c->q, VSVM_KERNEL_POINTER_CHASE, 1,
-	       (uint64_t[6]){ va(head), steps, va(c->out) });
-	gpu_barrier();
+	       (uint64_t[6]){ vt_va(head), steps, vt_va(c->out) });
+	vt_gpu_barrier();
 	return c->out[0];
 }
 
@@ -385,7 +319,7 @@ static void check_faulted(struct ctx *c, uint64_t lo, uint64_t hi, uint32_t acce
 	vt_check_queue_fault(c->fd, c->q, lo, hi, access, &st);
 	igt_assert_eq_u64(c->out[0], SENTINEL);
 	igt_assert_eq(vsvm_dispatch(c->fd, c->q, VSVM_KERNEL_FILL, 1,
-				    (uint64_t[6]){ va(c->out), 1 }, NULL, 0), -ECANCELED);
+				    (uint64_t[6]){ vt_va(c->out), 1 }, NULL, 0), -ECANCELED);
 	ctx_requeue(c);
 }
 
@@ -405,7 +339,7 @@ static void expect_fault(struct ctx *c, uint32_t kernel, uint64_t grid, const ui
 
 static void debugfs_file(int gpu, const char *name, char *buf, size_t len)
 {
-	const char *node = strrchr(paths[gpu], '/');
+	const char *node = strrchr(vt_paths[gpu], '/');
 	int minor = -1;
 
 	igt_assert(node && sscanf(node, "/renderD%d", &minor) == 1);
@@ -432,24 +366,14 @@ static bool pid_counter(int gpu, int pid, const char *name, uint64_t *v)
 	char key[64];
 
 	snprintf(key, sizeof(key), "%d.%s", pid, name);
-	return vt_debugfs_value(paths[gpu], "vsvm_svm", key, v);
-}
-
-/* A counter of this process on @gpu (it must have a vsvm file of it open). */
-static uint64_t svm_counter(int gpu, const char *name)
-{
-	uint64_t v = 0;
-
-	igt_assert_f(vt_svm_counter(paths[gpu], name, &v),
-		     "debugfs vsvm_svm of GPU %d has no %d.%s\n", gpu, (int)getpid(), name);
-	return v;
+	return vt_debugfs_value(vt_paths[gpu], "vsvm_svm", key, v);
 }
 
 static uint64_t hw_counter(int gpu, const char *key)
 {
 	uint64_t v = 0;
 
-	igt_assert_f(vt_debugfs_value(paths[gpu], "vsvm_hw", key, &v),
+	igt_assert_f(vt_debugfs_value(vt_paths[gpu], "vsvm_hw", key, &v),
 		     "debugfs vsvm_hw of GPU %d has no %s\n", gpu, key);
 	return v;
 }
@@ -477,25 +401,25 @@ static void test_anon_read(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 	/* 4 KiB pages, so that the two special pages stay what they are */
-	do_madvise(buf, BUF_SIZE, MADV_NOHUGEPAGE);
+	vt_madvise(buf, BUF_SIZE, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, untouched, seed, 1);
 	igt_assert_eq_u64(*(volatile uint64_t *)&buf[zero], 0);
 	vt_fill_pattern(buf + rest, n - rest, seed + rest, 1);
-	do_mprotect(buf, BUF_SIZE, PROT_READ);
+	vt_mprotect(buf, BUF_SIZE, PROT_READ);
 
 	if (counters) {
-		f0 = svm_counter(0, "faults");
-		p0 = svm_counter(0, "pages_mapped");
+		f0 = vt_svm_count(vt_paths[0], "faults");
+		p0 = vt_svm_count(vt_paths[0], "pages_mapped");
 	} else {
 		igt_info("no debugfs vsvm_svm: fault counts not checked\n");
 	}
 	/* everything matches but the 2 pages of zeros */
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, 1), 2 * PAGE_ELEMS);
 	if (counters) {
-		f = svm_counter(0, "faults") - f0;
-		p = svm_counter(0, "pages_mapped") - p0;
+		f = vt_svm_count(vt_paths[0], "faults") - f0;
+		p = vt_svm_count(vt_paths[0], "pages_mapped") - p0;
 		igt_info("first GPU read of 4 MiB: %llu faults, %llu pages mapped\n",
 			 (unsigned long long)f, (unsigned long long)p);
 		igt_assert_lt_u64(0, f);
@@ -503,7 +427,7 @@ static void test_anon_read(void)
 		igt_assert_lte_u64(BUF_SIZE / PAGE, p);
 	}
 	igt_assert_eq_u64(gpu_verify(&c, buf + untouched, 2 * PAGE_ELEMS, 0, 0), 0);
-	igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
+	igt_assert_eq_u64(gpu_sum(&c, buf, n), vt_cpu_sum(buf, n));
 	vt_check_value(buf + untouched, 2 * PAGE_ELEMS, 0, "pages of zeros");
 	vt_unmap(buf, BUF_SIZE);
 
@@ -514,8 +438,8 @@ static void test_anon_read(void)
 	vt_fill_pattern(m, mn, 0xabc0000, 3);
 	vt_fill_rand(s, sn, 0x51);
 	igt_assert_eq_u64(gpu_verify(&c, m, mn, 0xabc0000, 3), 0);
-	igt_assert_eq_u64(gpu_sum(&c, m, mn), pattern_sum(0xabc0000, 3, mn));
-	igt_assert_eq_u64(gpu_sum(&c, s, sn), cpu_sum(s, sn));
+	igt_assert_eq_u64(gpu_sum(&c, m, mn), vt_pattern_sum(0xabc0000, 3, mn));
+	igt_assert_eq_u64(gpu_sum(&c, s, sn), vt_cpu_sum(s, sn));
 	free(m);
 	free(s);
 	ctx_close(&c);
@@ -531,29 +455,30 @@ static void test_anon_read_prot(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
-	dst = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	dst = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	vt_fill_pattern(dst, n, SENTINEL, 0);
-	do_mprotect(buf, BUF_SIZE, PROT_NONE);
+	vt_mprotect(buf, BUF_SIZE, PROT_NONE);
 
-	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(buf), va(c.out) }, va(buf),
-		     va(buf) + BUF_SIZE, VSVM_ACCESS_READ);
-	expect_fault(&c, VSVM_KERNEL_COPY, n, (uint64_t[6]){ va(dst), va(buf) }, va(buf),
-		     va(buf) + BUF_SIZE, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(buf), vt_va(c.out) },
+		     vt_va(buf), vt_va(buf) + BUF_SIZE, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_COPY, n, (uint64_t[6]){ vt_va(dst), vt_va(buf) }, vt_va(buf),
+		     vt_va(buf) + BUF_SIZE, VSVM_ACCESS_READ);
 	vt_check_value(dst, n, SENTINEL, "destination of a copy from PROT_NONE memory");
-	expect_fault(&c, VSVM_KERNEL_VERIFY, 1, (uint64_t[6]){ va(buf + x), seed, 1, va(c.out) },
-		     va(buf + x), va(buf + x) + 1, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_VERIFY, 1,
+		     (uint64_t[6]){ vt_va(buf + x), seed, 1, vt_va(c.out) }, vt_va(buf + x),
+		     vt_va(buf + x) + 1, VSVM_ACCESS_READ);
 
 	/* PROT_NONE memory that was never populated */
 	none = mmap(NULL, 64 * KIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(none != MAP_FAILED);
-	expect_fault(&c, VSVM_KERNEL_CHECKSUM, 1, (uint64_t[6]){ va(none), va(c.out) }, va(none),
-		     va(none) + 1, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_CHECKSUM, 1, (uint64_t[6]){ vt_va(none), vt_va(c.out) },
+		     vt_va(none), vt_va(none) + 1, VSVM_ACCESS_READ);
 	vt_unmap(none, 64 * KIB);
 
 	/* readable again: the data is intact */
-	do_mprotect(buf, BUF_SIZE, PROT_READ);
+	vt_mprotect(buf, BUF_SIZE, PROT_READ);
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, 1), 0);
 	vt_unmap(buf, BUF_SIZE);
 	vt_unmap(dst, BUF_SIZE);
@@ -570,12 +495,12 @@ static void test_anon_write(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 	if (counters)
-		f0 = svm_counter(0, "faults");
+		f0 = vt_svm_count(vt_paths[0], "faults");
 	gpu_fill(&c, buf, n, 0xf111);
 	if (counters) {
-		f = svm_counter(0, "faults") - f0;
+		f = vt_svm_count(vt_paths[0], "faults") - f0;
 		igt_info("first GPU write of 4 MiB: %llu faults\n", (unsigned long long)f);
 		igt_assert_lt_u64(0, f);
 		igt_assert_lte_u64(f, 3);
@@ -590,7 +515,7 @@ static void test_anon_write(void)
 	vt_check_value(m, mn, 0xf222, "malloc()ed memory the GPU filled");
 
 	/* a copy between two anonymous buffers */
-	src = anon_map(MIB, PAGE, 0, MAP_PRIVATE);
+	src = vt_map_at(MIB, PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(src, mn, 0x3000, 7);
 	gpu_copy(&c, m, src, mn);
 	vt_check_pattern(m, mn, 0x3000, 7, "malloc()ed copy destination");
@@ -614,17 +539,17 @@ static void test_anon_write_prot(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
-	do_mprotect(buf, BUF_SIZE, PROT_READ);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	vt_mprotect(buf, BUF_SIZE, PROT_READ);
 
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0);
-	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(buf), 0x77 }, va(buf),
-		     va(buf) + BUF_SIZE, VSVM_ACCESS_WRITE);
-	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(buf + x), 0x77 }, va(buf + x),
-		     va(buf + x) + 1, VSVM_ACCESS_WRITE);
+	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(buf), 0x77 }, vt_va(buf),
+		     vt_va(buf) + BUF_SIZE, VSVM_ACCESS_WRITE);
+	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ vt_va(buf + x), 0x77 }, vt_va(buf + x),
+		     vt_va(buf + x) + 1, VSVM_ACCESS_WRITE);
 	vt_check_value(buf, n, 0, "read-only memory after faulted GPU writes");
 
-	do_mprotect(buf, BUF_SIZE, RW);
+	vt_mprotect(buf, BUF_SIZE, RW);
 	gpu_fill(&c, buf, n, 0x77);
 	vt_check_value(buf, n, 0x77, "memory written after mprotect(RW)");
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0x77, 0), 0);
@@ -641,7 +566,7 @@ static void test_anon_write_child(bool shared)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(size, HUGE, 0, shared ? MAP_SHARED : MAP_PRIVATE);
+	buf = vt_map_at(size, HUGE, 0, shared ? MAP_SHARED : MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	/* the parent's GPU mirrors the buffer before the fork */
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, 1), 0);
@@ -696,7 +621,7 @@ static bool smaps_value(const void *addr, const char *key, char *out, size_t len
 	igt_assert(f);
 	while (!found && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%llx-%llx ", &lo, &hi) == 2) {
-			inside = lo <= va(addr) && va(addr) < hi;
+			inside = lo <= vt_va(addr) && vt_va(addr) < hi;
 			continue;
 		}
 		if (inside && !strncmp(line, key, klen) && line[klen] == ':') {
@@ -728,10 +653,10 @@ static void test_anon_write_huge(void)
 	ctx_open(&a, 0);
 	/* a second GPU VM of the process: its TLB entries are all cold */
 	ctx_open(&b, 0);
-	huge = anon_map(size, HUGE, 0, MAP_PRIVATE);
-	small = anon_map(size, HUGE, 0, MAP_PRIVATE);
-	do_madvise(huge, size, MADV_HUGEPAGE);
-	do_madvise(small, size, MADV_NOHUGEPAGE);
+	huge = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	small = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	vt_madvise(huge, size, MADV_HUGEPAGE);
+	vt_madvise(small, size, MADV_NOHUGEPAGE);
 
 	gpu_fill(&a, huge, n, 0x4e4e);
 	gpu_fill(&a, small, n, 0x5e5e);
@@ -842,7 +767,7 @@ static void test_anon_write_hugetlbfs(void)
 
 	vt_fill_pattern(buf, n, 0x4000, 3);
 	igt_assert_eq_u64(gpu_verify(&a, buf, n, 0x4000, 3), 0);
-	igt_assert_eq_u64(gpu_sum(&b, buf, n), pattern_sum(0x4000, 3, n));
+	igt_assert_eq_u64(gpu_sum(&b, buf, n), vt_pattern_sum(0x4000, 3, n));
 
 	vt_unmap(buf, size);
 	ctx_close(&b);
@@ -865,11 +790,11 @@ static void test_file_read(void)
 	igt_assert(map != MAP_FAILED);
 
 	igt_assert_eq_u64(gpu_verify(&c, map, n, 0xf00, 1), 0);
-	igt_assert_eq_u64(gpu_sum(&c, map, n), pattern_sum(0xf00, 1, n));
-	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(map + x), 1 }, va(map + x),
-		     va(map + x) + 1, VSVM_ACCESS_WRITE);
-	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(map), 1 }, va(map), va(map) + size,
-		     VSVM_ACCESS_WRITE);
+	igt_assert_eq_u64(gpu_sum(&c, map, n), vt_pattern_sum(0xf00, 1, n));
+	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ vt_va(map + x), 1 }, vt_va(map + x),
+		     vt_va(map + x) + 1, VSVM_ACCESS_WRITE);
+	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(map), 1 }, vt_va(map),
+		     vt_va(map) + size, VSVM_ACCESS_WRITE);
 	vt_file_check_pattern(fd, 0, n, 0xf00, 1, "file after faulted GPU writes");
 
 	/* written through the page cache: the GPU reads the new data */
@@ -897,7 +822,7 @@ static void test_file_write(void)
 	vt_check_value(map, n, 0xf17e, "file mapping the GPU filled");
 	vt_file_check_pattern(fd, 0, n, 0xf17e, 0, "file the GPU filled");
 
-	src = anon_map(half * 8, PAGE, 0, MAP_PRIVATE);
+	src = vt_map_at(half * 8, PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(src, half, 0x600d, 5);
 	gpu_copy(&c, map + half, src, half);
 	vt_check_pattern(map + half, half, 0x600d, 5, "file mapping the GPU copied into");
@@ -926,10 +851,10 @@ static void gem_mmap_faults(struct ctx *c, uint32_t domain)
 	uint64_t *map = vt_gem_mmap(c->fd, h, size);
 
 	vt_fill_pattern(map, n, 0x6e6, 1);
-	expect_fault(c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(map), va(c->out) }, va(map),
-		     va(map) + size, VSVM_ACCESS_READ);
-	expect_fault(c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(map), 1 }, va(map), va(map) + 1,
-		     VSVM_ACCESS_WRITE);
+	expect_fault(c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(map), vt_va(c->out) },
+		     vt_va(map), vt_va(map) + size, VSVM_ACCESS_READ);
+	expect_fault(c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ vt_va(map), 1 }, vt_va(map),
+		     vt_va(map) + 1, VSVM_ACCESS_WRITE);
 	vt_check_pattern(map, n, 0x6e6, 1, "buffer object mapping after faulted GPU accesses");
 	vt_unmap(map, size);
 	vt_gem_close(c->fd, h);
@@ -948,7 +873,7 @@ static void mixed_map_read(struct ctx *c, uint64_t *map, uint64_t size, uint64_t
 		     "%s is not a VM_MIXEDMAP mapping\n", what);
 	vt_fill_pattern(map, n, seed, 5);
 	igt_assert_eq_u64(gpu_verify(c, map, n, seed, 5), 0);
-	igt_assert_eq_u64(gpu_sum(c, map, n), pattern_sum(seed, 5, n));
+	igt_assert_eq_u64(gpu_sum(c, map, n), vt_pattern_sum(seed, 5, n));
 }
 
 /*
@@ -1051,7 +976,7 @@ static void test_anon_teardown(void)
 
 	ctx_open(&c, 0);
 	for (iter = 0; iter < NTIMES; iter++) {
-		uint64_t *buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE), sum;
+		uint64_t *buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE), sum;
 		struct teardown t = {
 			.addr = buf + n / 2,
 			.len = BUF_SIZE / 2,
@@ -1060,17 +985,18 @@ static void test_anon_teardown(void)
 		int reads, ret;
 
 		vt_fill_pattern(buf, n, (uint64_t)iter << 32, 1);
-		sum = cpu_sum(buf, n);
+		sum = vt_cpu_sum(buf, n);
 		igt_assert_eq(pthread_create(&t.thread, NULL, teardown_thread, &t), 0);
 		for (reads = 0;; reads++) {
 			bool gone = atomic_load(&t.done);
 
 			c.out[0] = SENTINEL;
 			ret = __vt_run(c.fd, c.q, VSVM_KERNEL_CHECKSUM, n,
-				       (uint64_t[6]){ va(buf), va(c.out) });
+				       (uint64_t[6]){ vt_va(buf), vt_va(c.out) });
 			if (ret) {
 				igt_assert_eq(ret, -EFAULT);
-				check_faulted(&c, va(t.addr), va(buf) + BUF_SIZE, VSVM_ACCESS_READ);
+				check_faulted(&c, vt_va(t.addr), vt_va(buf) + BUF_SIZE,
+					      VSVM_ACCESS_READ);
 				break;
 			}
 			igt_assert_f(!gone, "a GPU read of unmapped memory succeeded\n");
@@ -1093,12 +1019,12 @@ static void test_anon_read_multiple(void)
 
 	ctx_open(&c, 0);
 	for (i = 0; i < NTIMES; i++) {
-		uint64_t *buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+		uint64_t *buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 		uint64_t seed = 0x1000000ULL * (i + 1);
 
 		vt_fill_pattern(buf, n, seed, i + 1);
 		igt_assert_eq_u64(gpu_verify(&c, buf, n, seed, i + 1), 0);
-		igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
+		igt_assert_eq_u64(gpu_sum(&c, buf, n), vt_cpu_sum(buf, n));
 		vt_unmap(buf, BUF_SIZE);
 	}
 	ctx_close(&c);
@@ -1109,17 +1035,17 @@ static void test_anon_read_multiple(void)
 static void test_double_map(void)
 {
 	const uint64_t n = elems(BUF_SIZE), data = elems(3 * MIB), seed = 0xd0b1e;
-	uint64_t *buf, sum = pattern_sum(seed, 1, data);
+	uint64_t *buf, sum = vt_pattern_sum(seed, 1, data);
 	struct ctx g[2];
 	int i;
 
-	igt_require_f(num_gpus >= 2, "%d GPU(s), the test needs 2\n", num_gpus);
+	igt_require_f(vt_num_gpus >= 2, "%d GPU(s), the test needs 2\n", vt_num_gpus);
 	ctx_open(&g[0], 0);
 	ctx_open(&g[1], 1);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 	/* 3 MiB of data, the last MiB never touched */
 	vt_fill_pattern(buf, data, seed, 1);
-	do_mprotect(buf, BUF_SIZE, PROT_READ);
+	vt_mprotect(buf, BUF_SIZE, PROT_READ);
 
 	for (i = 0; i < 2; i++) {
 		igt_assert_eq_u64(gpu_verify(&g[i], buf, data, seed, 1), 0);
@@ -1127,7 +1053,7 @@ static void test_double_map(void)
 		igt_assert_eq_u64(gpu_sum(&g[i], buf, n), sum);
 	}
 
-	do_mprotect(buf, BUF_SIZE, RW);
+	vt_mprotect(buf, BUF_SIZE, RW);
 	for (i = 0; i < 2; i++) {
 		uint64_t value = 0xd00 + i;
 
@@ -1149,13 +1075,13 @@ static void test_mprotect_after_map(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0xa1);
 	vt_check_value(buf, n, 0xa1, "memory the GPU filled");
 
-	do_mprotect(buf, size, PROT_READ);
-	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(buf), 0xa2 }, va(buf),
-		     va(buf) + size, VSVM_ACCESS_WRITE);
+	vt_mprotect(buf, size, PROT_READ);
+	expect_fault(&c, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(buf), 0xa2 }, vt_va(buf),
+		     vt_va(buf) + size, VSVM_ACCESS_WRITE);
 	vt_check_value(buf, n, 0xa1, "read-only memory after a faulted GPU write");
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0xa1, 0), 0);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0xa1 * n);
@@ -1195,7 +1121,7 @@ static void test_linked_list(void)
 		nodes[j] = tmp;
 	}
 	for (i = 0; i < CHASE_NODES; i++) {
-		nodes[i]->next = i + 1 < CHASE_NODES ? va(nodes[i + 1]) : 0;
+		nodes[i]->next = i + 1 < CHASE_NODES ? vt_va(nodes[i + 1]) : 0;
 		nodes[i]->value = vt_rand64(0x12, i);
 		total += nodes[i]->value;
 		if (i < CHASE_NODES / 2)
@@ -1254,7 +1180,7 @@ static struct tree_node *tree_thread(struct tree_node *root, struct tree_node **
 		}
 		cur = stack[--depth];
 		if (prev)
-			prev->next = va(cur);
+			prev->next = vt_va(cur);
 		order[k++] = cur;
 		prev = cur;
 		cur = cur->right;
@@ -1310,7 +1236,7 @@ static void __attribute__((noinline)) test_stack(void)
 	vt_fill_pattern(src, STACK_ELEMS, 0x57ac, 9);
 	gpu_fill(&c, dst, STACK_ELEMS, 0x57ac4);
 	vt_check_value(dst, STACK_ELEMS, 0x57ac4, "stack array the GPU filled");
-	igt_assert_eq_u64(gpu_sum(&c, src, STACK_ELEMS), cpu_sum(src, STACK_ELEMS));
+	igt_assert_eq_u64(gpu_sum(&c, src, STACK_ELEMS), vt_cpu_sum(src, STACK_ELEMS));
 	igt_assert_eq_u64(gpu_verify(&c, src, STACK_ELEMS, 0x57ac, 9), 0);
 	gpu_copy(&c, dst, src, STACK_ELEMS);
 	vt_check_pattern(dst, STACK_ELEMS, 0x57ac, 9, "stack array the GPU copied into");
@@ -1327,17 +1253,17 @@ static void test_partial_munmap(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	h = buf + head;
 	gpu_fill(&c, buf, n, 0xab);
 	vt_unmap(h, hole * 8);
 
-	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(h), 1 }, va(h), va(h) + 1,
+	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ vt_va(h), 1 }, vt_va(h), vt_va(h) + 1,
 		     VSVM_ACCESS_WRITE);
-	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(buf), va(c.out) }, va(h),
-		     va(h) + hole * 8, VSVM_ACCESS_READ);
-	expect_fault(&c, VSVM_KERNEL_FILL, hole, (uint64_t[6]){ va(h), 2 }, va(h), va(h) + hole * 8,
-		     VSVM_ACCESS_WRITE);
+	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(buf), vt_va(c.out) },
+		     vt_va(h), vt_va(h) + hole * 8, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_FILL, hole, (uint64_t[6]){ vt_va(h), 2 }, vt_va(h),
+		     vt_va(h) + hole * 8, VSVM_ACCESS_WRITE);
 
 	igt_assert_eq_u64(gpu_verify(&c, buf, head, 0xab, 0), 0);
 	igt_assert_eq_u64(gpu_verify(&c, h + hole, tail, 0xab, 0), 0);
@@ -1359,8 +1285,8 @@ static void test_mremap(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	old = anon_map(size, HUGE, 0, MAP_PRIVATE);
-	dst = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	old = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	dst = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(old, n, 0x3e3a9, 1);
 	igt_assert_eq_u64(gpu_verify(&c, old, n, 0x3e3a9, 1), 0);
 	/* the GPU mirrors the destination's zeros before the move replaces them */
@@ -1369,9 +1295,9 @@ static void test_mremap(void)
 	moved = mremap(old, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
 	igt_assert_f(moved == dst, "mremap: %s\n", strerror(errno));
 	igt_assert_eq_u64(gpu_verify(&c, moved, n, 0x3e3a9, 1), 0);
-	igt_assert_eq_u64(gpu_sum(&c, moved, n), pattern_sum(0x3e3a9, 1, n));
-	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(old), va(c.out) }, va(old),
-		     va(old) + size, VSVM_ACCESS_READ);
+	igt_assert_eq_u64(gpu_sum(&c, moved, n), vt_pattern_sum(0x3e3a9, 1, n));
+	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(old), vt_va(c.out) },
+		     vt_va(old), vt_va(old) + size, VSVM_ACCESS_READ);
 
 	gpu_fill(&c, moved, n, 0x3e3);
 	vt_check_value(moved, n, 0x3e3, "moved buffer the GPU filled");
@@ -1388,17 +1314,17 @@ static void test_madvise_dontneed(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0xd0);
 	vt_check_value(buf, n, 0xd0, "memory the GPU filled");
 
-	do_madvise(buf, size, MADV_DONTNEED);
+	vt_madvise(buf, size, MADV_DONTNEED);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0);
 	vt_check_value(buf, n, 0, "memory after MADV_DONTNEED");
 
 	gpu_fill(&c, buf, n, 0xd1);
 	vt_check_value(buf, n, 0xd1, "memory the GPU filled again");
-	do_madvise(buf, half * 8, MADV_DONTNEED);
+	vt_madvise(buf, half * 8, MADV_DONTNEED);
 	igt_assert_eq_u64(gpu_sum(&c, buf, n), 0xd1 * (n - half));
 	igt_assert_eq_u64(gpu_verify(&c, buf, half, 0, 0), 0);
 	igt_assert_eq_u64(gpu_verify(&c, buf + half, n - half, 0xd1, 0), 0);
@@ -1415,7 +1341,7 @@ static void test_cpu_write_after_map(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	buf = anon_map(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(BUF_SIZE, PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, data, 0xa000, 1);
 	igt_assert_eq_u64(gpu_verify(&c, buf, data, 0xa000, 1), 0);
 	igt_assert_eq_u64(gpu_verify(&c, buf + data, n - data, 0, 0), 0);
@@ -1425,7 +1351,7 @@ static void test_cpu_write_after_map(void)
 	buf[x] = ~buf[x];
 	buf[n - 1] = 0;
 	igt_assert_eq_u64(gpu_verify(&c, buf, n, 0xb000, 3), 2);
-	igt_assert_eq_u64(gpu_sum(&c, buf, n), cpu_sum(buf, n));
+	igt_assert_eq_u64(gpu_sum(&c, buf, n), vt_cpu_sum(buf, n));
 	vt_unmap(buf, BUF_SIZE);
 	ctx_close(&c);
 }
@@ -1493,16 +1419,16 @@ static void *cm_thread_fn(void *arg)
 		switch ((round + t->idx) % 3) {
 		case 0:
 			/* the pages go away, come back zeroed and are written again */
-			do_madvise(p, bytes, MADV_DONTNEED);
+			vt_madvise(p, bytes, MADV_DONTNEED);
 			cm_write(s, t->idx, round);
 			break;
 		case 1:
-			do_mprotect(p, bytes, PROT_READ);
-			do_mprotect(p, bytes, RW);
+			vt_mprotect(p, bytes, PROT_READ);
+			vt_mprotect(p, bytes, RW);
 			break;
 		default:
-			do_mprotect(p, bytes, PROT_NONE);
-			do_mprotect(p, bytes, RW);
+			vt_mprotect(p, bytes, PROT_NONE);
+			vt_mprotect(p, bytes, RW);
 			cm_write(s, t->idx, round);
 			break;
 		}
@@ -1525,7 +1451,7 @@ static void test_concurrent_cpu_mutation(void)
 
 	ctx_open(&c, 0);
 	/* both halves in one 2 MiB window */
-	s.buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	s.buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	for (i = 0; i < 2; i++) {
 		t[i] = (struct cm_thread){ .s = &s, .idx = i };
 		igt_assert_eq(pthread_create(&t[i].thread, NULL, cm_thread_fn, &t[i]), 0);
@@ -1580,11 +1506,11 @@ static void test_two_gpus_same_range(void)
 	uint64_t *buf;
 	int round, i;
 
-	igt_require_f(num_gpus >= 2, "%d GPU(s), the test needs 2\n", num_gpus);
+	igt_require_f(vt_num_gpus >= 2, "%d GPU(s), the test needs 2\n", vt_num_gpus);
 	ctx_open(&g[0], 0);
 	ctx_open(&g[1], 1);
 	/* 1 MiB past a 2 MiB boundary: the middle 2 MiB window holds both halves */
-	buf = anon_map(size, HUGE, MIB, MAP_PRIVATE);
+	buf = vt_map_at(size, HUGE, MIB, MAP_PRIVATE);
 	igt_assert_eq(pthread_barrier_init(&start, NULL, 2), 0);
 
 	for (round = 0; round < 4; round++) {
@@ -1626,15 +1552,15 @@ static void test_munmap_while_queued(void)
 	int tl;
 
 	ctx_open(&c, 0);
-	buf = anon_map(size, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(size, PAGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0x9e);
 	vt_check_value(buf, n, 0x9e, "memory the GPU filled");
 	vt_unmap(buf, size);
-	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(buf), va(c.out) }, va(buf),
-		     va(buf) + size, VSVM_ACCESS_READ);
+	expect_fault(&c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(buf), vt_va(c.out) },
+		     vt_va(buf), vt_va(buf) + size, VSVM_ACCESS_READ);
 
 	/* the new queue works */
-	next = anon_map(size, PAGE, 0, MAP_PRIVATE);
+	next = vt_map_at(size, PAGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, next, n, 0x9f);
 	vt_check_value(next, n, 0x9f, "memory filled on the new queue");
 
@@ -1651,16 +1577,16 @@ static void test_munmap_while_queued(void)
 					   .flags = VSVM_SYNC_SIGNAL };
 	c.out[0] = SENTINEL;
 	igt_assert_eq(vsvm_dispatch(c.fd, c.q, VSVM_KERNEL_CHECKSUM, n,
-				    (uint64_t[6]){ va(next), va(c.out) }, syncs, 2), 0);
+				    (uint64_t[6]){ vt_va(next), vt_va(c.out) }, syncs, 2), 0);
 	vt_unmap(next, size);
 	vt_sw_sync_inc(tl, 1);
 	igt_assert_eq(vt_fence_wait_status(c.fd, syncs[1].handle), -EFAULT);
-	check_faulted(&c, va(next), va(next) + size, VSVM_ACCESS_READ);
+	check_faulted(&c, vt_va(next), vt_va(next) + size, VSVM_ACCESS_READ);
 	vt_syncobj_destroy(c.fd, syncs[0].handle);
 	vt_syncobj_destroy(c.fd, syncs[1].handle);
 	close(tl);
 
-	buf = anon_map(size, PAGE, 0, MAP_PRIVATE);
+	buf = vt_map_at(size, PAGE, 0, MAP_PRIVATE);
 	gpu_fill(&c, buf, n, 0xa0);
 	vt_check_value(buf, n, 0xa0, "memory filled on the last queue");
 	vt_unmap(buf, size);
@@ -1678,18 +1604,18 @@ static void test_counters(void)
 
 	require_debugfs(0, "vsvm_svm");
 	ctx_open(&c, 0);
-	buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
-	f0 = svm_counter(0, "faults");
-	b0 = svm_counter(0, "batches");
-	p0 = svm_counter(0, "pages_mapped");
-	fatal0 = svm_counter(0, "fatal");
-	now0 = svm_counter(0, "pages");
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	f0 = vt_svm_count(vt_paths[0], "faults");
+	b0 = vt_svm_count(vt_paths[0], "batches");
+	p0 = vt_svm_count(vt_paths[0], "pages_mapped");
+	fatal0 = vt_svm_count(vt_paths[0], "fatal");
+	now0 = vt_svm_count(vt_paths[0], "pages");
 
 	gpu_fill(&c, buf, n, 0xc0);
-	f = svm_counter(0, "faults") - f0;
-	b = svm_counter(0, "batches") - b0;
-	p = svm_counter(0, "pages_mapped") - p0;
-	pages = svm_counter(0, "pages");
+	f = vt_svm_count(vt_paths[0], "faults") - f0;
+	b = vt_svm_count(vt_paths[0], "batches") - b0;
+	p = vt_svm_count(vt_paths[0], "pages_mapped") - p0;
+	pages = vt_svm_count(vt_paths[0], "pages");
 	igt_info("FILL of 8 MiB: %llu faults, %llu batches, %llu pages mapped, %llu mirrored\n",
 		 (unsigned long long)f, (unsigned long long)b, (unsigned long long)p,
 		 (unsigned long long)pages);
@@ -1698,28 +1624,28 @@ static void test_counters(void)
 	igt_assert_lte_u64(b, f);
 	igt_assert_lte_u64(npages, p);
 	igt_assert_lte_u64(now0 + npages, pages);
-	igt_assert_eq_u64(svm_counter(0, "fatal"), fatal0);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "fatal"), fatal0);
 	vt_check_value(buf, n, 0xc0, "memory the GPU filled");
 
 	/* one fatal fault */
 	none = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(none != MAP_FAILED);
-	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ va(none), 1 }, va(none), va(none) + 1,
-		     VSVM_ACCESS_WRITE);
-	igt_assert_eq_u64(svm_counter(0, "fatal"), fatal0 + 1);
+	expect_fault(&c, VSVM_KERNEL_FILL, 1, (uint64_t[6]){ vt_va(none), 1 }, vt_va(none),
+		     vt_va(none) + 1, VSVM_ACCESS_WRITE);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "fatal"), fatal0 + 1);
 	vt_unmap(none, PAGE);
 
-	i0 = svm_counter(0, "invalidations");
-	u0 = svm_counter(0, "pages_unmapped");
+	i0 = vt_svm_count(vt_paths[0], "invalidations");
+	u0 = vt_svm_count(vt_paths[0], "pages_unmapped");
 	vt_unmap(buf, size);
 	igt_info("munmap: %llu invalidations, %llu pages unmapped\n",
-		 (unsigned long long)(svm_counter(0, "invalidations") - i0),
-		 (unsigned long long)(svm_counter(0, "pages_unmapped") - u0));
-	igt_assert_lt_u64(i0, svm_counter(0, "invalidations"));
-	igt_assert_lte_u64(u0 + npages, svm_counter(0, "pages_unmapped"));
+		 (unsigned long long)(vt_svm_count(vt_paths[0], "invalidations") - i0),
+		 (unsigned long long)(vt_svm_count(vt_paths[0], "pages_unmapped") - u0));
+	igt_assert_lt_u64(i0, vt_svm_count(vt_paths[0], "invalidations"));
+	igt_assert_lte_u64(u0 + npages, vt_svm_count(vt_paths[0], "pages_unmapped"));
 	/* the mirror lets go of the buffer (the garbage collector may take a moment) */
 	end = vt_now_ns() + 2000 * NSEC_PER_MSEC;
-	while ((pages = svm_counter(0, "pages")) > now0 && vt_now_ns() < end)
+	while ((pages = vt_svm_count(vt_paths[0], "pages")) > now0 && vt_now_ns() < end)
 		usleep(10000);
 	igt_assert_lte_u64(pages, now0);
 	ctx_close(&c);
@@ -1740,7 +1666,7 @@ static void test_exit_teardown(void)
 	igt_assert_eq(pipe(up), 0);
 	igt_assert_eq(pipe(down), 0);
 	igt_fork(child, 1) {
-		uint64_t *buf = anon_map(size, HUGE, 0, MAP_PRIVATE);
+		uint64_t *buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 		pid_t me = getpid();
 		struct ctx c;
 		char b;
@@ -1749,7 +1675,8 @@ static void test_exit_teardown(void)
 		gpu_fill(&c, buf, n, 0xe1);
 		vt_check_value(buf, n, 0xe1, "memory the child's GPU filled");
 		/* left running (or queued) at the exit */
-		vt_dispatch_signal(c.fd, c.q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(buf), 0xe2 });
+		vt_dispatch_signal(c.fd, c.q, VSVM_KERNEL_FILL, n,
+				   (uint64_t[6]){ vt_va(buf), 0xe2 });
 		igt_assert_eq(write(up[1], &me, sizeof(me)), (ssize_t)sizeof(me));
 		igt_assert_eq(read(down[0], &b, 1), 1);
 		_exit(0);
@@ -1788,8 +1715,8 @@ static void test_fork_inherited_fd(void)
 	struct ctx c;
 
 	ctx_open(&c, 0);
-	shared = anon_map(size, HUGE, 0, MAP_SHARED);
-	private = anon_map(size, HUGE, 0, MAP_PRIVATE);
+	shared = vt_map_at(size, HUGE, 0, MAP_SHARED);
+	private = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(shared, n, 0x5a000, 1);
 	vt_fill_pattern(private, n, 0x9a000, 1);
 	igt_assert_eq_u64(gpu_verify(&c, shared, n, 0x5a000, 1), 0);
@@ -1798,10 +1725,10 @@ static void test_fork_inherited_fd(void)
 	igt_fork(child, 1) {
 		uint32_t q = vt_queue_create(c.fd, 0);
 
-		vt_run(c.fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(shared), 0x5a5a });
-		vt_run(c.fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(private), 0x9a9a });
+		vt_run(c.fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(shared), 0x5a5a });
+		vt_run(c.fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(private), 0x9a9a });
 		vt_queue_destroy(c.fd, q);
-		gpu_barrier();
+		vt_gpu_barrier();
 		vt_check_value(shared, n, 0x5a5a, "shared buffer in the child");
 		/* the GPU wrote the parent's copy */
 		vt_check_pattern(private, n, 0x9a000, 1, "the child's private copy");
@@ -1820,7 +1747,7 @@ static void test_fork_inherited_fd(void)
 igt_main
 {
 	igt_fixture
-		num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
+		vt_svm_gpus_require(1);
 
 	igt_describe("The GPU reads CPU-filled anonymous and malloc()ed memory.");
 	igt_subtest("anon-read") {

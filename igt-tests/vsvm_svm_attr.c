@@ -204,11 +204,10 @@
 #include <sys/mman.h>
 
 #include "igt_core.h"
-#include "vsvm_test.h"
+#include "vsvm_ctx.h"
 
 IGT_TEST_DESCRIPTION("SVM attributes and the retry mode of the vsvm driver.");
 
-#define MAX_GPUS VSVM_MAX_DEVICES
 #define SUBTEST_TIMEOUT 120
 #define KIB (1ULL << 10)
 #define MIB (1ULL << 20)
@@ -242,11 +241,8 @@ IGT_TEST_DESCRIPTION("SVM attributes and the retry mode of the vsvm driver.");
 #define LOC_SYSMEM VSVM_SVM_LOCATION_SYSMEM
 #define LOC_UNDEF VSVM_SVM_LOCATION_UNDEFINED
 
-static int num_gpus;
-static char paths[MAX_GPUS][VSVM_PATH_MAX];
 /* one file per GPU, opened by every subtest (the process context lives while one is open) */
-static int fds[MAX_GPUS];
-static uint32_t gpu_ids[MAX_GPUS];
+static int fds[VT_MAX_GPUS];
 
 static const uint32_t flag_bits[] = { F_COHERENT, F_RO, F_EXEC, F_RM, F_AM };
 
@@ -282,7 +278,7 @@ static void close_gpus(void)
 {
 	int g;
 
-	for (g = 0; g < MAX_GPUS; g++) {
+	for (g = 0; g < VT_MAX_GPUS; g++) {
 		if (fds[g] >= 0)
 			vsvm_close(fds[g]);
 		fds[g] = -1;
@@ -295,8 +291,8 @@ static void open_gpus(void)
 	int g;
 
 	close_gpus();
-	for (g = 0; g < num_gpus; g++)
-		fds[g] = vt_open(paths[g]);
+	for (g = 0; g < vt_num_gpus; g++)
+		fds[g] = vt_open(vt_paths[g]);
 	if (retry_query(fds[0]) != 1) {
 		igt_warn("retry mode left off by an earlier subtest; setting it back\n");
 		retry_set(fds[0], 1);
@@ -307,8 +303,8 @@ static int gpu_index(uint32_t gpu_id)
 {
 	int g;
 
-	for (g = 0; g < num_gpus; g++)
-		if (gpu_ids[g] == gpu_id)
+	for (g = 0; g < vt_num_gpus; g++)
+		if (vt_gpu_ids[g] == gpu_id)
 			return g;
 	igt_assert_f(false, "gpu_id %u is not one of ours\n", gpu_id);
 	return -1;
@@ -320,8 +316,8 @@ static uint32_t unknown_gpu_id(void)
 	uint32_t id = 12345;
 	int g;
 
-	for (g = 0; g < num_gpus; g++)
-		if (gpu_ids[g] == id) {
+	for (g = 0; g < vt_num_gpus; g++)
+		if (vt_gpu_ids[g] == id) {
 			id++;
 			g = -1;
 		}
@@ -360,23 +356,9 @@ static uint64_t buf_n(const struct buf *b)
 	return b->size / 8;
 }
 
-static uint64_t cpu_sum(const uint64_t *p, uint64_t n)
-{
-	uint64_t sum = 0, i;
-
-	for (i = 0; i < n; i++)
-		sum += p[i];
-	return sum;
-}
-
 static const void *ptr(uint64_t va)
 {
 	return (const void *)(uintptr_t)va;
-}
-
-static uint64_t va_of(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
 }
 
 /* ---- SET and GET ----------------------------------------------------------------------------- */
@@ -433,7 +415,7 @@ struct svm_attrs {
 	uint32_t set_flags;
 	uint32_t clr_flags;
 	uint32_t granularity;
-	uint32_t access[MAX_GPUS];
+	uint32_t access[VT_MAX_GPUS];
 };
 
 enum { Q_PREFERRED, Q_PREFETCH, Q_SET_FLAGS, Q_CLR_FLAGS, Q_GRAN, Q_ACCESS };
@@ -448,7 +430,7 @@ static void default_attrs(struct svm_attrs *a, bool retry)
 	a->set_flags = F_COHERENT;
 	a->clr_flags = F_ALL & ~F_COHERENT;
 	a->granularity = VSVM_SVM_DEFAULT_GRANULARITY;
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		a->access[g] = retry ? A_IN_PLACE : A_NO_ACCESS;
 }
 
@@ -516,7 +498,7 @@ static void aggregate2(const struct svm_attrs *a, const struct svm_attrs *b, str
 	r.set_flags &= b->set_flags;
 	r.clr_flags &= b->clr_flags;
 	r.granularity = r.granularity < b->granularity ? r.granularity : b->granularity;
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		r.access[g] = access_join(r.access[g], b->access[g]);
 	*out = r;
 }
@@ -524,8 +506,8 @@ static void aggregate2(const struct svm_attrs *a, const struct svm_attrs *b, str
 /* GET of every attribute (ACCESS for every GPU) in one call: 0 or -errno. */
 static int __get_all(int fd, uint64_t start, uint64_t size, struct svm_attrs *out)
 {
-	struct drm_vsvm_svm_attr q[Q_ACCESS + MAX_GPUS];
-	unsigned int n = Q_ACCESS + num_gpus, i;
+	struct drm_vsvm_svm_attr q[Q_ACCESS + VT_MAX_GPUS];
+	unsigned int n = Q_ACCESS + vt_num_gpus, i;
 	int g, ret;
 
 	q[Q_PREFERRED] = attr(A_PREFERRED, JUNK);
@@ -533,8 +515,8 @@ static int __get_all(int fd, uint64_t start, uint64_t size, struct svm_attrs *ou
 	q[Q_SET_FLAGS] = attr(A_SET_FLAGS, JUNK);
 	q[Q_CLR_FLAGS] = attr(A_CLR_FLAGS, JUNK);
 	q[Q_GRAN] = attr(A_GRAN, JUNK);
-	for (g = 0; g < num_gpus; g++)
-		q[Q_ACCESS + g] = attr(A_ACCESS, gpu_ids[g]);
+	for (g = 0; g < vt_num_gpus; g++)
+		q[Q_ACCESS + g] = attr(A_ACCESS, vt_gpu_ids[g]);
 	ret = vsvm_svm_get_attr(fd, ptr(start), size, q, n);
 	if (ret)
 		return ret;
@@ -550,10 +532,10 @@ static int __get_all(int fd, uint64_t start, uint64_t size, struct svm_attrs *ou
 	out->set_flags = q[Q_SET_FLAGS].value;
 	out->clr_flags = q[Q_CLR_FLAGS].value;
 	out->granularity = q[Q_GRAN].value;
-	for (g = 0; g < num_gpus; g++) {
-		igt_assert_f(q[Q_ACCESS + g].value == gpu_ids[g],
-			     "the ACCESS query of gpu_id %u came back with value %u\n", gpu_ids[g],
-			     q[Q_ACCESS + g].value);
+	for (g = 0; g < vt_num_gpus; g++) {
+		igt_assert_f(q[Q_ACCESS + g].value == vt_gpu_ids[g],
+			     "the ACCESS query of gpu_id %u came back with value %u\n",
+			     vt_gpu_ids[g], q[Q_ACCESS + g].value);
 		out->access[g] = q[Q_ACCESS + g].type;
 	}
 	return 0;
@@ -588,7 +570,7 @@ static void check_attrs(const struct svm_attrs *got, const struct svm_attrs *exp
 	CHECK_FIELD(set_flags);
 	CHECK_FIELD(clr_flags);
 	CHECK_FIELD(granularity);
-	for (i = 0; i < num_gpus; i++)
+	for (i = 0; i < vt_num_gpus; i++)
 		igt_assert_f(got->access[i] == exp->access[i],
 			     "%s [%#llx +%#llx) via GPU %d: access of GPU %d: %s, expected %s\n",
 			     what, (unsigned long long)start, (unsigned long long)size, g, i,
@@ -602,7 +584,7 @@ static void expect_attrs(uint64_t start, uint64_t size, const struct svm_attrs *
 	struct svm_attrs got;
 	int g, ret;
 
-	for (g = 0; g < num_gpus; g += num_gpus > 1 ? num_gpus - 1 : 1) {
+	for (g = 0; g < vt_num_gpus; g += vt_num_gpus > 1 ? vt_num_gpus - 1 : 1) {
 		ret = __get_all(fds[g], start, size, &got);
 		igt_assert_f(ret == 0, "%s: GET_ATTR [%#llx +%#llx) through GPU %d: %s\n", what,
 			     (unsigned long long)start, (unsigned long long)size, g,
@@ -613,7 +595,11 @@ static void expect_attrs(uint64_t start, uint64_t size, const struct svm_attrs *
 
 /* ---- GPU side -------------------------------------------------------------------------------- */
 
-/* A queue on one GPU and a buffer object for dispatch results (no SVM fault). */
+/*
+ * A queue on one GPU and a buffer object for dispatch results (no SVM fault),
+ * on the subtest's file of the GPU: the GPU VM of the file the subtest sets
+ * attributes and the retry mode through (a struct vt_ctx has a file of its own).
+ */
 struct gpu {
 	int g;
 	int fd;
@@ -685,17 +671,8 @@ static void require_counters(void)
 {
 	uint64_t v;
 
-	igt_require_f(vt_svm_counter(paths[0], "faults", &v),
+	igt_require_f(vt_svm_counter(vt_paths[0], "faults", &v),
 		      "no per-process counters in debugfs vsvm_svm (debugfs not mounted?)\n");
-}
-
-static uint64_t counter(int g, const char *name)
-{
-	uint64_t v = 0;
-
-	igt_assert_f(vt_svm_counter(paths[g], name, &v),
-		     "counter %s of GPU %d missing in vsvm_svm\n", name, g);
-	return v;
 }
 
 static uint64_t counter_all(const char *name)
@@ -703,8 +680,8 @@ static uint64_t counter_all(const char *name)
 	uint64_t sum = 0;
 	int g;
 
-	for (g = 0; g < num_gpus; g++)
-		sum += counter(g, name);
+	for (g = 0; g < vt_num_gpus; g++)
+		sum += vt_svm_count(vt_paths[g], name);
 	return sum;
 }
 
@@ -736,11 +713,12 @@ static void test_set_get_basic(void)
 	default_attrs(&m, true);
 
 	/* PREFERRED_LOC: every gpu_id, then SYSMEM and UNDEFINED */
-	for (k = 0; k < num_gpus + 2; k++) {
-		uint32_t v = k < num_gpus ? gpu_ids[k] : k == num_gpus ? LOC_SYSMEM : LOC_UNDEF;
+	for (k = 0; k < vt_num_gpus + 2; k++) {
+		uint32_t v = k < vt_num_gpus ? vt_gpu_ids[k] :
+			     k == vt_num_gpus ? LOC_SYSMEM : LOC_UNDEF;
 
 		a[0] = attr(A_PREFERRED, v);
-		set_model(fds[k % num_gpus], b.va, b.size, &m, a, 1);
+		set_model(fds[k % vt_num_gpus], b.va, b.size, &m, a, 1);
 		expect_attrs(b.va, b.size, &m, "PREFERRED_LOC");
 	}
 
@@ -749,10 +727,10 @@ static void test_set_get_basic(void)
 	expect_attrs(b.va, b.size, &m, "PREFETCH_LOC SYSMEM");
 
 	/* access kinds, per GPU; the other GPUs keep theirs */
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		for (i = 0; i < ARRAY_SIZE(access_types); i++) {
-			a[0] = attr(access_types[i], gpu_ids[g]);
-			set_model(fds[(g + i) % num_gpus], b.va, b.size, &m, a, 1);
+			a[0] = attr(access_types[i], vt_gpu_ids[g]);
+			set_model(fds[(g + i) % vt_num_gpus], b.va, b.size, &m, a, 1);
 			expect_attrs(b.va, b.size, &m, access_name(access_types[i]));
 		}
 
@@ -762,7 +740,7 @@ static void test_set_get_basic(void)
 		set_model(fds[0], b.va, b.size, &m, a, 1);
 		expect_attrs(b.va, b.size, &m, "CLR_FLAGS of one flag");
 		a[0] = attr(A_SET_FLAGS, flag_bits[i]);
-		set_model(fds[num_gpus - 1], b.va, b.size, &m, a, 1);
+		set_model(fds[vt_num_gpus - 1], b.va, b.size, &m, a, 1);
 		expect_attrs(b.va, b.size, &m, "SET_FLAGS of one flag");
 	}
 	igt_assert_eq_u32(m.set_flags, F_ALL);
@@ -772,16 +750,16 @@ static void test_set_get_basic(void)
 
 	for (i = 0; i <= VSVM_SVM_GRANULARITY_MAX; i++) {
 		a[0] = attr(A_GRAN, i);
-		set_model(fds[i % num_gpus], b.va, b.size, &m, a, 1);
+		set_model(fds[i % vt_num_gpus], b.va, b.size, &m, a, 1);
 		expect_attrs(b.va, b.size, &m, "GRANULARITY");
 	}
 
 	/* several in one call */
-	a[0] = attr(A_PREFERRED, gpu_ids[num_gpus - 1]);
+	a[0] = attr(A_PREFERRED, vt_gpu_ids[vt_num_gpus - 1]);
 	a[1] = attr(A_GRAN, 3);
 	a[2] = attr(A_SET_FLAGS, F_EXEC | F_RM);
 	a[3] = attr(A_CLR_FLAGS, F_COHERENT);
-	a[4] = attr(A_IN_PLACE, gpu_ids[0]);
+	a[4] = attr(A_IN_PLACE, vt_gpu_ids[0]);
 	set_model(fds[0], b.va, b.size, &m, a, 5);
 	expect_attrs(b.va, b.size, &m, "five attributes in one SET");
 	/* single queries agree with the combined one */
@@ -796,7 +774,7 @@ static void test_defaults(void)
 {
 	const uint64_t heap_size = 64 * KIB, file_size = MIB;
 	volatile uint64_t local = 0;
-	uint64_t stack = va_of((const void *)&local) & ~(PAGE - 1);
+	uint64_t stack = vt_va((const void *)&local) & ~(PAGE - 1);
 	struct svm_attrs def, reg;
 	uint32_t type, v;
 	struct buf b;
@@ -815,9 +793,9 @@ static void test_defaults(void)
 	default_attrs(&def, true);
 	expect_attrs(b.va, b.size, &def, "anonymous mapping");
 	expect_attrs(b.va + 5 * PAGE, PAGE, &def, "page of an anonymous mapping");
-	expect_attrs(va_of(heap), heap_size, &def, "heap");
+	expect_attrs(vt_va(heap), heap_size, &def, "heap");
 	expect_attrs(stack, PAGE, &def, "stack");
-	expect_attrs(va_of(file), file_size, &def, "shared memfd mapping");
+	expect_attrs(vt_va(file), file_size, &def, "shared memfd mapping");
 
 	/* one query at a time */
 	igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_PREFERRED, JUNK, NULL), LOC_UNDEF);
@@ -827,9 +805,9 @@ static void test_defaults(void)
 			  F_RO | F_EXEC | F_RM | F_AM);
 	igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_GRAN, JUNK, NULL),
 			  VSVM_SVM_DEFAULT_GRANULARITY);
-	for (g = 0; g < num_gpus; g++) {
-		v = get1(fds[g], b.va, b.size, A_ACCESS, gpu_ids[g], &type);
-		igt_assert_eq_u32(v, gpu_ids[g]);
+	for (g = 0; g < vt_num_gpus; g++) {
+		v = get1(fds[g], b.va, b.size, A_ACCESS, vt_gpu_ids[g], &type);
+		igt_assert_eq_u32(v, vt_gpu_ids[g]);
 		igt_assert_f(type == A_IN_PLACE, "GPU %d by default: %s\n", g, access_name(type));
 	}
 
@@ -837,8 +815,8 @@ static void test_defaults(void)
 	retry_set(fds[0], 0);
 	default_attrs(&def, false);
 	expect_attrs(b.va, b.size, &def, "anonymous mapping, retry off");
-	expect_attrs(va_of(heap), heap_size, &def, "heap, retry off");
-	retry_set(fds[num_gpus - 1], 1);
+	expect_attrs(vt_va(heap), heap_size, &def, "heap, retry off");
+	retry_set(fds[vt_num_gpus - 1], 1);
 	default_attrs(&def, true);
 	expect_attrs(b.va, b.size, &def, "anonymous mapping, retry on again");
 
@@ -935,11 +913,11 @@ static void test_aggregate(void)
 	mb = ma;
 
 	/* locations */
-	a[0] = attr(A_PREFERRED, gpu_ids[0]);
+	a[0] = attr(A_PREFERRED, vt_gpu_ids[0]);
 	set_model(fds[0], A, q, &ma, a, 1);
 	set_model(fds[0], B, q, &mb, a, 1);
 	expect_union(A, &ma, B, &mb, q, "same preferred location");
-	igt_assert_eq_u32(get1(fds[0], A, 2 * q, A_PREFERRED, JUNK, NULL), gpu_ids[0]);
+	igt_assert_eq_u32(get1(fds[0], A, 2 * q, A_PREFERRED, JUNK, NULL), vt_gpu_ids[0]);
 	a[0] = attr(A_PREFERRED, LOC_SYSMEM);
 	set_model(fds[0], B, q, &mb, a, 1);
 	expect_union(A, &ma, B, &mb, q, "different preferred locations");
@@ -963,17 +941,17 @@ static void test_aggregate(void)
 	igt_assert_eq_u32(get1(fds[0], A, 2 * q, A_GRAN, JUNK, NULL), 3);
 
 	/* access: every pair of kinds, for every GPU */
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		for (i = 0; i < ARRAY_SIZE(kinds); i++)
 			for (j = 0; j < ARRAY_SIZE(kinds); j++) {
 				uint32_t type;
 
-				a[0] = attr(kinds[i], gpu_ids[g]);
+				a[0] = attr(kinds[i], vt_gpu_ids[g]);
 				set_model(fds[0], A, q, &ma, a, 1);
-				a[0] = attr(kinds[j], gpu_ids[g]);
-				set_model(fds[num_gpus - 1], B, q, &mb, a, 1);
+				a[0] = attr(kinds[j], vt_gpu_ids[g]);
+				set_model(fds[vt_num_gpus - 1], B, q, &mb, a, 1);
 				expect_union(A, &ma, B, &mb, q, "access kinds");
-				get1(fds[0], A, 2 * q, A_ACCESS, gpu_ids[g], &type);
+				get1(fds[0], A, 2 * q, A_ACCESS, vt_gpu_ids[g], &type);
 				igt_assert_f(type == access_join(kinds[i], kinds[j]),
 					     "GPU %d: %s and %s give %s\n", g,
 					     access_name(kinds[i]), access_name(kinds[j]),
@@ -985,7 +963,7 @@ static void test_aggregate(void)
 	buf_alloc(&gap, 3 * q, PAGE);
 	default_attrs(&def, true);
 	mc = def;
-	a[0] = attr(A_PREFERRED, gpu_ids[num_gpus - 1]);
+	a[0] = attr(A_PREFERRED, vt_gpu_ids[vt_num_gpus - 1]);
 	a[1] = attr(A_GRAN, 12);
 	a[2] = attr(A_SET_FLAGS, F_EXEC);
 	a[3] = attr(A_CLR_FLAGS, F_COHERENT);
@@ -1003,12 +981,12 @@ static void test_split(void)
 {
 	const uint64_t size = 4 * MIB, ms = MIB + 3 * PAGE, me = 3 * MIB - 5 * PAGE;
 	struct drm_vsvm_svm_attr outer_a[4] = {
-		attr(A_PREFERRED, gpu_ids[0]), attr(A_GRAN, 6), attr(A_SET_FLAGS, F_EXEC),
-		attr(A_IN_PLACE, gpu_ids[num_gpus - 1]),
+		attr(A_PREFERRED, vt_gpu_ids[0]), attr(A_GRAN, 6), attr(A_SET_FLAGS, F_EXEC),
+		attr(A_IN_PLACE, vt_gpu_ids[vt_num_gpus - 1]),
 	};
 	struct drm_vsvm_svm_attr mid_a[5] = {
 		attr(A_PREFERRED, LOC_SYSMEM), attr(A_GRAN, 2), attr(A_CLR_FLAGS, F_EXEC),
-		attr(A_SET_FLAGS, F_RO), attr(A_NO_ACCESS, gpu_ids[0]),
+		attr(A_SET_FLAGS, F_RO), attr(A_NO_ACCESS, vt_gpu_ids[0]),
 	};
 	struct svm_attrs outer, mid, inner, u, w;
 	struct buf b;
@@ -1036,7 +1014,7 @@ static void test_split(void)
 	/* one page in the middle of the middle */
 	x = s + 2 * MIB;
 	inner = mid;
-	set_model(fds[num_gpus - 1], x, PAGE, &inner,
+	set_model(fds[vt_num_gpus - 1], x, PAGE, &inner,
 		  (struct drm_vsvm_svm_attr[]){ attr(A_GRAN, 0) }, 1);
 	expect_attrs(x, PAGE, &inner, "page inside the middle");
 	expect_attrs(x - PAGE, PAGE, &mid, "page before it");
@@ -1064,8 +1042,8 @@ static unsigned int many_attrs(int i, struct drm_vsvm_svm_attr *a)
 {
 	a[0] = attr(A_GRAN, i % (VSVM_SVM_GRANULARITY_MAX + 1));
 	a[1] = attr(i & 1 ? A_SET_FLAGS : A_CLR_FLAGS, i % 3 ? F_EXEC : F_EXEC | F_RM);
-	a[2] = attr(A_PREFERRED, i % 3 == 0 ? LOC_SYSMEM : gpu_ids[i % num_gpus]);
-	a[3] = attr(i & 2 ? A_IN_PLACE : A_ACCESS, gpu_ids[(i / 4) % num_gpus]);
+	a[2] = attr(A_PREFERRED, i % 3 == 0 ? LOC_SYSMEM : vt_gpu_ids[i % vt_num_gpus]);
+	a[3] = attr(i & 2 ? A_IN_PLACE : A_ACCESS, vt_gpu_ids[(i / 4) % vt_num_gpus]);
 	return 4;
 }
 
@@ -1086,7 +1064,7 @@ static void test_many_ranges(void)
 			unsigned int n = many_attrs(i, a);
 
 			m[i] = def;
-			set_model(fds[i % num_gpus], b.va + i * PAGE, PAGE, &m[i], a, n);
+			set_model(fds[i % vt_num_gpus], b.va + i * PAGE, PAGE, &m[i], a, n);
 		}
 	for (i = 0; i < MANY; i++) {
 		snprintf(what, sizeof(what), "page %d", i);
@@ -1134,7 +1112,7 @@ static void after_failure(void)
 	expect_attrs(bad_tgt.va, bad_tgt.size, &bad_exp, "target of a rejected call");
 	ctl_gran = (ctl_gran + 1) % (VSVM_SVM_GRANULARITY_MAX + 1);
 	set1(fds[0], bad_ctl.va, bad_ctl.size, A_GRAN, ctl_gran);
-	igt_assert_eq_u32(get1(fds[num_gpus - 1], bad_ctl.va, bad_ctl.size, A_GRAN, JUNK, NULL),
+	igt_assert_eq_u32(get1(fds[vt_num_gpus - 1], bad_ctl.va, bad_ctl.size, A_GRAN, JUNK, NULL),
 			  ctl_gran);
 }
 
@@ -1165,10 +1143,10 @@ static void bad_both(uint64_t start, uint64_t size, const struct drm_vsvm_svm_at
 {
 	struct drm_vsvm_svm_attr copy[VSVM_SVM_MAX_ATTRS + 1];
 
-	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, start, size, va_of(a), n, 0, err, what);
+	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, start, size, vt_va(a), n, 0, err, what);
 	memcpy(copy, a, n * sizeof(*a));
-	expect_err(fds[num_gpus - 1], DRM_IOCTL_VSVM_SVM_GET_ATTR, start, size, va_of(copy), n, 0,
-		   err, what);
+	expect_err(fds[vt_num_gpus - 1], DRM_IOCTL_VSVM_SVM_GET_ATTR, start, size, vt_va(copy), n,
+		   0, err, what);
 }
 
 /* SET and GET with the attribute array at @attrs fail with EFAULT. */
@@ -1183,7 +1161,7 @@ static void bad_ptr(uint64_t attrs, uint32_t n, const char *what)
 static void bad_set(uint64_t start, uint64_t size, const struct drm_vsvm_svm_attr *a, uint32_t n,
 		    int err, const char *what)
 {
-	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, start, size, va_of(a), n, 0, err, what);
+	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, start, size, vt_va(a), n, 0, err, what);
 }
 
 static void bad_get(uint64_t start, uint64_t size, const struct drm_vsvm_svm_attr *a, uint32_t n,
@@ -1192,14 +1170,14 @@ static void bad_get(uint64_t start, uint64_t size, const struct drm_vsvm_svm_att
 	struct drm_vsvm_svm_attr copy[VSVM_SVM_MAX_ATTRS + 1];
 
 	memcpy(copy, a, n * sizeof(*a));
-	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, start, size, va_of(copy), n, 0, err, what);
+	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, start, size, vt_va(copy), n, 0, err, what);
 }
 
 /* A closed GPU's gpu_id is unknown to SET and GET; the GPU is opened again afterwards. */
 static void check_closed_gpu(void)
 {
-	const int last = num_gpus - 1;
-	const uint32_t id = gpu_ids[last];
+	const int last = vt_num_gpus - 1;
+	const uint32_t id = vt_gpu_ids[last];
 	static const uint32_t types[] = { A_ACCESS, A_IN_PLACE, A_NO_ACCESS, A_PREFERRED,
 					  A_PREFETCH };
 	struct drm_vsvm_svm_attr a;
@@ -1220,7 +1198,7 @@ static void check_closed_gpu(void)
 	igt_assert_eq_u32(get1(fds[0], bad_ctl.va, bad_ctl.size, A_GRAN, JUNK, NULL), 8);
 
 	/* known again once opened */
-	fds[last] = vt_open(paths[last]);
+	fds[last] = vt_open(vt_paths[last]);
 	a = attr(A_ACCESS, id);
 	igt_assert_eq(vsvm_svm_get_attr(fds[0], ptr(bad_ctl.va), bad_ctl.size, &a, 1), 0);
 	set1(fds[last], bad_ctl.va, bad_ctl.size, A_NO_ACCESS, id);
@@ -1255,8 +1233,8 @@ static void test_bad_args(void)
 		const char *what;
 		uint32_t type, value;
 	} bad_queries[] = {
-		{ "ACCESS_IN_PLACE query", A_IN_PLACE, gpu_ids[0] },
-		{ "NO_ACCESS query", A_NO_ACCESS, gpu_ids[0] },
+		{ "ACCESS_IN_PLACE query", A_IN_PLACE, vt_gpu_ids[0] },
+		{ "NO_ACCESS query", A_NO_ACCESS, vt_gpu_ids[0] },
 		{ "ACCESS query of an unknown gpu_id", A_ACCESS, bad_id },
 		{ "unknown query type 8", 8, 0 },
 		{ "unknown query type ~0", ~0U, 0 },
@@ -1280,9 +1258,9 @@ static void test_bad_args(void)
 		uint32_t flags = i ? 0x80000000 : 1;
 		struct drm_vsvm_svm_attr q = good;
 
-		expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, T, P, va_of(&good), 1, flags,
+		expect_err(fds[0], DRM_IOCTL_VSVM_SVM_SET_ATTR, T, P, vt_va(&good), 1, flags,
 			   -EINVAL, "non-zero flags");
-		expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, T, P, va_of(&q), 1, flags, -EINVAL,
+		expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, T, P, vt_va(&q), 1, flags, -EINVAL,
 			   "non-zero flags");
 	}
 	for (i = 0; i < ARRAY_SIZE(many); i++)
@@ -1319,7 +1297,7 @@ static void test_bad_args(void)
 		bad_get(T, bad_tgt.size, two, 2, -EINVAL, bad_queries[i].what);
 	}
 
-	if (num_gpus > 1)
+	if (vt_num_gpus > 1)
 		check_closed_gpu();
 	else
 		igt_info("one GPU: the gpu_id of a closed GPU is not checked\n");
@@ -1345,22 +1323,22 @@ static void test_bad_ranges(void)
 	two_pages = mmap(NULL, 2 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(two_pages != MAP_FAILED);
 	igt_assert_eq(munmap(two_pages + P, P), 0);
-	bad_ptr(va_of(two_pages + P), 1, "unmapped attrs");
+	bad_ptr(vt_va(two_pages + P), 1, "unmapped attrs");
 	edge = (struct drm_vsvm_svm_attr *)(two_pages + P) - 1;
 	*edge = good;
-	bad_ptr(va_of(edge), 2, "attrs running into an unmapped page");
+	bad_ptr(vt_va(edge), 2, "attrs running into an unmapped page");
 	ro = (struct drm_vsvm_svm_attr *)two_pages;
 	*ro = same;
 	igt_assert_eq(mprotect(two_pages, P, PROT_READ), 0);
 	/* SET only reads the array, GET writes it */
 	set_ok(fds[0], T, bad_tgt.size, ro, 1);
-	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, T, P, va_of(ro), 1, 0, -EFAULT,
+	expect_err(fds[0], DRM_IOCTL_VSVM_SVM_GET_ATTR, T, P, vt_va(ro), 1, 0, -EFAULT,
 		   "read-only attrs");
 	igt_assert_eq(munmap(two_pages, P), 0);
 
 	/* ranges with no mapping */
-	hole = va_of(mmap(NULL, 3 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-	igt_assert(hole != va_of(MAP_FAILED));
+	hole = vt_va(mmap(NULL, 3 * P, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+	igt_assert(hole != vt_va(MAP_FAILED));
 	igt_assert_eq(munmap((void *)(uintptr_t)(hole + P), P), 0);
 	bad_both(hole, 3 * P, &good, 1, -EFAULT, "range with an unmapped hole");
 	bad_both(hole + P, P, &good, 1, -EFAULT, "unmapped range");
@@ -1376,8 +1354,8 @@ static void test_bad_ranges(void)
 		handle[i] = vt_gem_create(fds[0], gem_size,
 					  i ? VSVM_GEM_DOMAIN_VRAM : VSVM_GEM_DOMAIN_GTT);
 		gem = vt_gem_mmap(fds[0], handle[i], gem_size);
-		bad_both(va_of(gem), gem_size, &good, 1, -EFAULT, "buffer-object mapping");
-		bad_both(va_of(gem) + P, P, &good, 1, -EFAULT, "page of a buffer-object mapping");
+		bad_both(vt_va(gem), gem_size, &good, 1, -EFAULT, "buffer-object mapping");
+		bad_both(vt_va(gem) + P, P, &good, 1, -EFAULT, "page of a buffer-object mapping");
 		igt_assert_eq(munmap(gem, gem_size), 0);
 	}
 	/* ... in the middle of anonymous memory */
@@ -1409,13 +1387,13 @@ static void test_bo_overlap(void)
 {
 	const uint64_t P = PAGE, size = 2 * MIB;
 	struct drm_vsvm_svm_attr good = attr(A_GRAN, 1);
-	uint32_t h[MAX_GPUS];
+	uint32_t h[VT_MAX_GPUS];
 	struct buf m, r;
 	uint64_t B;
 	int g;
 
 	bad_setup();
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		h[g] = vt_gem_create(fds[g], size, VSVM_GEM_DOMAIN_GTT);
 
 	/* a binding at CPU addresses: [m + P, m + P + 2 MiB) */
@@ -1427,17 +1405,17 @@ static void test_bo_overlap(void)
 	bad_both(B + size - P, 2 * P, &good, 1, -EADDRINUSE, "over the last page of a binding");
 	bad_both(B + MIB, P, &good, 1, -EADDRINUSE, "inside a binding");
 	bad_both(m.va, m.size, &good, 1, -EADDRINUSE, "around a binding");
-	for (g = 1; g < num_gpus; g++) {
+	for (g = 1; g < vt_num_gpus; g++) {
 		struct drm_vsvm_svm_attr q = good;
 
-		expect_err(fds[g], DRM_IOCTL_VSVM_SVM_SET_ATTR, B, P, va_of(&good), 1, 0,
+		expect_err(fds[g], DRM_IOCTL_VSVM_SVM_SET_ATTR, B, P, vt_va(&good), 1, 0,
 			   -EADDRINUSE, "over a binding of another GPU");
-		expect_err(fds[g], DRM_IOCTL_VSVM_SVM_GET_ATTR, B, P, va_of(&q), 1, 0,
+		expect_err(fds[g], DRM_IOCTL_VSVM_SVM_GET_ATTR, B, P, vt_va(&q), 1, 0,
 			   -EADDRINUSE, "over a binding of another GPU");
 	}
 	/* next to it */
 	set1(fds[0], m.va, P, A_GRAN, 1);
-	set1(fds[num_gpus - 1], B + size, P, A_GRAN, 1);
+	set1(fds[vt_num_gpus - 1], B + size, P, A_GRAN, 1);
 	igt_assert_eq_u32(get1(fds[0], B + size, P, A_GRAN, JUNK, NULL), 1);
 	/* gone */
 	vt_unbind(fds[0], B, size);
@@ -1448,7 +1426,7 @@ static void test_bo_overlap(void)
 	/* attributes block bindings: [r, r + 2 MiB) has attributes, the 2 pages after it none */
 	buf_alloc(&r, size + 2 * P, PAGE);
 	set1(fds[0], r.va, size, A_GRAN, 3);
-	for (g = 0; g < num_gpus; g++) {
+	for (g = 0; g < vt_num_gpus; g++) {
 		expect_bind_err(fds[g], h[g], r.va, size, -EADDRINUSE, "over an attribute range");
 		expect_bind_err(fds[g], h[g], r.va + size - P, 2 * P, -EADDRINUSE,
 				"over the end of an attribute range");
@@ -1459,7 +1437,7 @@ static void test_bo_overlap(void)
 	}
 	igt_assert_eq_u32(get1(fds[0], r.va, size, A_GRAN, JUNK, NULL), 3);
 	buf_free(&r);
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		vt_gem_close(fds[g], h[g]);
 	bad_teardown();
 }
@@ -1477,12 +1455,12 @@ static void test_not_owner(void)
 		struct drm_vsvm_svm_attr a = attr(A_GRAN, 7);
 		int g, fd;
 
-		for (g = 0; g < num_gpus; g++) {
+		for (g = 0; g < vt_num_gpus; g++) {
 			igt_assert_eq(set_attrs(fds[g], b.va, b.size, &a, 1), -EBADF);
 			igt_assert_eq(vsvm_svm_get_attr(fds[g], ptr(b.va), b.size, &a, 1), -EBADF);
 		}
 		/* a file of its own: its own context, where the copy of the buffer has none */
-		fd = vt_open(paths[0]);
+		fd = vt_open(vt_paths[0]);
 		igt_assert_eq_u32(get1(fd, b.va, b.size, A_GRAN, JUNK, NULL),
 				  VSVM_SVM_DEFAULT_GRANULARITY);
 		set1(fd, b.va, b.size, A_GRAN, 7);
@@ -1492,7 +1470,7 @@ static void test_not_owner(void)
 	igt_waitchildren();
 
 	igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_GRAN, JUNK, NULL), 5);
-	igt_assert_eq_u32(get1(fds[num_gpus - 1], b.va, b.size, A_GRAN, JUNK, NULL), 5);
+	igt_assert_eq_u32(get1(fds[vt_num_gpus - 1], b.va, b.size, A_GRAN, JUNK, NULL), 5);
 	set1(fds[0], b.va, b.size, A_GRAN, 6);
 	igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_GRAN, JUNK, NULL), 6);
 	buf_free(&b);
@@ -1504,18 +1482,18 @@ static void expect_mode_everywhere(int mode)
 {
 	int g, fd;
 
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		igt_assert_f(retry_query(fds[g]) == mode,
 			     "GPU %d's file reports retry mode %d, not %d\n", g,
 			     retry_query(fds[g]), mode);
-	fd = vt_open(paths[0]);
+	fd = vt_open(vt_paths[0]);
 	igt_assert_eq(retry_query(fd), mode);
 	vsvm_close(fd);
 }
 
 static void test_retry_mode(void)
 {
-	const int last = num_gpus - 1;
+	const int last = vt_num_gpus - 1;
 	struct gpu c;
 	struct buf b;
 	int32_t out;
@@ -1562,7 +1540,7 @@ static void test_retry_mode(void)
 	/* per process: a child has its own */
 	retry_set(fds[0], 0);
 	igt_fork(child, 1) {
-		int fd = vt_open(paths[0]);
+		int fd = vt_open(vt_paths[0]);
 
 		igt_assert_eq(retry_query(fd), 1);
 		retry_set(fd, 0);
@@ -1584,7 +1562,7 @@ static void test_no_access_unmaps(void)
 	struct buf b;
 	uint32_t type;
 
-	igt_require_f(num_gpus >= 2, "needs 2 GPUs\n");
+	igt_require_f(vt_num_gpus >= 2, "needs 2 GPUs\n");
 	buf_alloc(&b, MIB, PAGE);
 	vt_fill_pattern(b.p, buf_n(&b), 3, 5);
 	gpu_init(&c0, 0);
@@ -1593,8 +1571,8 @@ static void test_no_access_unmaps(void)
 	gpu_fill(&c0, &b, 0x11);
 	vt_check_value(b.p, buf_n(&b), 0x11, "buffer GPU 0 filled");
 
-	set1(fds[0], b.va, b.size, A_NO_ACCESS, gpu_ids[0]);
-	get1(fds[1], b.va, b.size, A_ACCESS, gpu_ids[0], &type);
+	set1(fds[0], b.va, b.size, A_NO_ACCESS, vt_gpu_ids[0]);
+	get1(fds[1], b.va, b.size, A_ACCESS, vt_gpu_ids[0], &type);
 	igt_assert_eq_u32(type, A_NO_ACCESS);
 	gpu_expect_fault(&c0, VSVM_KERNEL_CHECKSUM, (uint64_t[6]){ b.va, c0.res.va }, &b,
 			 VSVM_ACCESS_READ);
@@ -1606,12 +1584,12 @@ static void test_no_access_unmaps(void)
 	gpu_fill(&c1, &b, 0x33);
 	vt_check_value(b.p, buf_n(&b), 0x33, "buffer GPU 1 filled");
 
-	set1(fds[1], b.va, b.size, A_ACCESS, gpu_ids[0]);
+	set1(fds[1], b.va, b.size, A_ACCESS, vt_gpu_ids[0]);
 	igt_assert_eq_u64(gpu_checksum(&c0, &b), 0x33 * buf_n(&b));
 	gpu_fill(&c0, &b, 0x44);
 	vt_check_value(b.p, buf_n(&b), 0x44, "buffer GPU 0 filled with access again");
 
-	set1(fds[0], b.va, b.size, A_IN_PLACE, gpu_ids[0]);
+	set1(fds[0], b.va, b.size, A_IN_PLACE, vt_gpu_ids[0]);
 	gpu_fill(&c0, &b, 0x55);
 	igt_assert_eq_u64(gpu_checksum(&c0, &b), 0x55 * buf_n(&b));
 	vt_check_value(b.p, buf_n(&b), 0x55, "buffer GPU 0 filled with in-place access");
@@ -1638,14 +1616,14 @@ static void test_gpu_ro(void)
 
 	set1(fds[0], b.va, b.size, A_SET_FLAGS, F_RO);
 	igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_SET_FLAGS, JUNK, NULL), F_COHERENT | F_RO);
-	igt_assert_eq_u64(gpu_checksum(&c, &b), cpu_sum(b.p, n));
+	igt_assert_eq_u64(gpu_checksum(&c, &b), vt_cpu_sum(b.p, n));
 	gpu_expect_fault(&c, VSVM_KERNEL_FILL, (uint64_t[6]){ b.va, 0x6 }, &b, VSVM_ACCESS_WRITE);
 	gpu_expect_fault(&c, VSVM_KERNEL_ATOMIC_ADD, (uint64_t[6]){ b.va, 1, n }, &b,
 			 VSVM_ACCESS_ATOMIC);
 	for (i = 0; i < n; i++)
 		igt_assert_f(b.p[i] == vt_rand64(42, i), "GPU_RO buffer changed at element %llu\n",
 			     (unsigned long long)i);
-	igt_assert_eq_u64(gpu_checksum(&c, &b), cpu_sum(b.p, n));
+	igt_assert_eq_u64(gpu_checksum(&c, &b), vt_cpu_sum(b.p, n));
 
 	set1(fds[0], b.va, b.size, A_CLR_FLAGS, F_RO);
 	gpu_fill(&c, &b, 0x7);
@@ -1668,7 +1646,7 @@ static void test_coherent_atomic(void)
 
 	igt_assert_eq(posix_memalign(&mem, PAGE, size), 0);
 	memset(mem, 0, size);
-	view = (struct buf){ .p = mem, .va = va_of(mem), .size = size };
+	view = (struct buf){ .p = mem, .va = vt_va(mem), .size = size };
 	gpu_init(&c, 0);
 
 	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
@@ -1679,18 +1657,18 @@ static void test_coherent_atomic(void)
 			  F_ALL);
 	if (vt_caps(c.fd) & VSVM_CAP_SVM_ATOMIC_EXCLUSIVE) {
 		/* without COHERENT each page is taken for device-exclusive access */
-		excl = vt_svm_count(paths[0], "exclusive");
+		excl = vt_svm_count(vt_paths[0], "exclusive");
 		vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n,
 		       (uint64_t[6]){ view.va, 3, n });
 		vt_check_value(view.p, n, 6 * rounds, "counters without COHERENT");
-		igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+		igt_assert_lte(excl + size / PAGE, vt_svm_count(vt_paths[0], "exclusive"));
 		/* the CPU's reads revoked it: the next atomics take the pages again */
-		excl = vt_svm_count(paths[0], "exclusive");
+		excl = vt_svm_count(vt_paths[0], "exclusive");
 		gpu_fill(&c, &view, 100);
 		vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n,
 		       (uint64_t[6]){ view.va, 3, n });
 		vt_check_value(view.p, n, 100 + 3 * rounds, "counters written, then atomics");
-		igt_assert_lte(excl + size / PAGE, vt_svm_count(paths[0], "exclusive"));
+		igt_assert_lte(excl + size / PAGE, vt_svm_count(vt_paths[0], "exclusive"));
 	} else {
 		/* no device-exclusive access on this kernel: the atomic is refused */
 		gpu_expect_fault(&c, VSVM_KERNEL_ATOMIC_ADD, (uint64_t[6]){ view.va, 3, n },
@@ -1700,10 +1678,10 @@ static void test_coherent_atomic(void)
 	}
 
 	set1(fds[0], view.va, size, A_SET_FLAGS, F_COHERENT);
-	excl = vt_svm_count(paths[0], "exclusive");
+	excl = vt_svm_count(vt_paths[0], "exclusive");
 	vt_run(c.fd, c.q, VSVM_KERNEL_ATOMIC_ADD, rounds * n, (uint64_t[6]){ view.va, 3, n });
 	vt_check_value(view.p, n, 100 + 6 * rounds, "counters with COHERENT again");
-	igt_assert_eq_u64(vt_svm_count(paths[0], "exclusive"), excl);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "exclusive"), excl);
 	gpu_fini(&c);
 	free(mem);
 }
@@ -1765,12 +1743,12 @@ static void huge_buf(struct buf *b, uint64_t size)
 static void read_then_write(struct gpu *c, struct buf *b, uint64_t *after_read,
 			    uint64_t *after_write)
 {
-	uint64_t f0 = counter(0, "faults");
+	uint64_t f0 = vt_svm_count(vt_paths[0], "faults");
 
-	igt_assert_eq_u64(gpu_checksum(c, b), cpu_sum(b->p, buf_n(b)));
-	*after_read = counter(0, "faults") - f0;
+	igt_assert_eq_u64(gpu_checksum(c, b), vt_cpu_sum(b->p, buf_n(b)));
+	*after_read = vt_svm_count(vt_paths[0], "faults") - f0;
 	gpu_fill(c, b, 0xf00);
-	*after_write = counter(0, "faults") - f0;
+	*after_write = vt_svm_count(vt_paths[0], "faults") - f0;
 	vt_check_value(b->p, buf_n(b), 0xf00, "buffer read then written");
 }
 
@@ -1828,12 +1806,12 @@ static void test_granularity(void)
 		} else {
 			windows = size / HUGE;
 		}
-		f0 = counter(0, "faults");
+		f0 = vt_svm_count(vt_paths[0], "faults");
 		gpu_fill(&c, b, 0x6a + i);
-		faults = counter(0, "faults") - f0;
+		faults = vt_svm_count(vt_paths[0], "faults") - f0;
 		igt_info("granularity %d, %llu KiB: %llu faults (%llu duplicates so far)\n", gran,
 			 (unsigned long long)(size / KIB), (unsigned long long)faults,
-			 (unsigned long long)counter(0, "duplicates"));
+			 (unsigned long long)vt_svm_count(vt_paths[0], "duplicates"));
 		igt_assert_eq_u64(faults, windows);
 		vt_check_value(b->p, buf_n(b), 0x6a + i, "buffer filled");
 	}
@@ -1849,13 +1827,14 @@ static void read_no_fault(struct gpu *c, const struct buf *b, uint64_t sum, cons
 {
 	int g;
 
-	for (g = 0; g < num_gpus; g++) {
-		uint64_t f0 = counter(g, "faults");
+	for (g = 0; g < vt_num_gpus; g++) {
+		uint64_t f0 = vt_svm_count(vt_paths[g], "faults");
 
 		igt_assert_f(gpu_checksum(&c[g], b) == sum, "%s: GPU %d read the wrong data\n",
 			     what, g);
-		igt_assert_f(counter(g, "faults") == f0, "%s: GPU %d faulted %llu times\n", what, g,
-			     (unsigned long long)(counter(g, "faults") - f0));
+		igt_assert_f(vt_svm_count(vt_paths[g], "faults") == f0,
+			     "%s: GPU %d faulted %llu times\n", what, g,
+			     (unsigned long long)(vt_svm_count(vt_paths[g], "faults") - f0));
 	}
 }
 
@@ -1887,7 +1866,7 @@ static int protect_rw(const struct buf *b)
 static void test_always_mapped(void)
 {
 	const uint64_t dropped = DROP_LEN / 8;
-	struct gpu c[MAX_GPUS];
+	struct gpu c[VT_MAX_GPUS];
 	uint64_t n, value = 0, sum, f0;
 	struct buf b;
 	int g;
@@ -1895,36 +1874,36 @@ static void test_always_mapped(void)
 	require_counters();
 	huge_buf(&b, HUGE);
 	n = buf_n(&b);
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		gpu_init(&c[g], g);
 
 	set1(fds[0], b.va, b.size, A_SET_FLAGS, F_AM);
-	for (g = 0; g < num_gpus; g++) {
+	for (g = 0; g < vt_num_gpus; g++) {
 		value = 0xa0 + g;
-		f0 = counter(g, "faults");
+		f0 = vt_svm_count(vt_paths[g], "faults");
 		gpu_fill(&c[g], &b, value);
-		igt_assert_f(counter(g, "faults") == f0,
+		igt_assert_f(vt_svm_count(vt_paths[g], "faults") == f0,
 			     "GPU %d faulted on an always-mapped range\n", g);
 		vt_check_value(b.p, n, value, "always-mapped buffer filled");
 	}
 
 	evict_restore(&b, drop_part, "MADV_DONTNEED");
 	sum = value * (n - dropped);
-	igt_assert_eq_u64(cpu_sum(b.p, n), sum);
+	igt_assert_eq_u64(vt_cpu_sum(b.p, n), sum);
 	read_no_fault(c, &b, sum, "after MADV_DONTNEED");
 
 	evict_restore(&b, protect_ro, "mprotect PROT_READ");
 	read_no_fault(c, &b, sum, "read-only");
 	igt_assert_eq(protect_rw(&b), 0);
 	vt_fill_pattern(b.p, n, 77, 3);
-	for (g = 0; g < num_gpus; g++) {
-		f0 = counter(g, "faults");
+	for (g = 0; g < vt_num_gpus; g++) {
+		f0 = vt_svm_count(vt_paths[g], "faults");
 		igt_assert_eq_u64(gpu_verify(&c[g], &b, 77, 3), 0);
-		igt_assert_eq_u64(counter(g, "faults"), f0);
+		igt_assert_eq_u64(vt_svm_count(vt_paths[g], "faults"), f0);
 	}
 
 	set1(fds[0], b.va, b.size, A_CLR_FLAGS, F_AM);
-	for (g = 0; g < num_gpus; g++)
+	for (g = 0; g < vt_num_gpus; g++)
 		gpu_fini(&c[g]);
 	buf_free(&b);
 }
@@ -1939,17 +1918,18 @@ static void test_prefetch_map(void)
 	int g;
 
 	require_counters();
-	for (g = 0; g < num_gpus; g++) {
+	for (g = 0; g < vt_num_gpus; g++) {
 		buf_alloc(&b, MIB, PAGE);
 		vt_fill_rand(b.p, buf_n(&b), g);
 		gpu_init(&c, g);
-		f0 = counter(g, "faults");
-		set1(fds[g], b.va, b.size, A_PREFETCH, gpu_ids[g]);
-		igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_PREFETCH, JUNK, NULL), gpu_ids[g]);
-		igt_assert_eq_u64(gpu_checksum(&c, &b), cpu_sum(b.p, buf_n(&b)));
-		igt_assert_f(counter(g, "faults") == f0,
+		f0 = vt_svm_count(vt_paths[g], "faults");
+		set1(fds[g], b.va, b.size, A_PREFETCH, vt_gpu_ids[g]);
+		igt_assert_eq_u32(get1(fds[0], b.va, b.size, A_PREFETCH, JUNK, NULL),
+				  vt_gpu_ids[g]);
+		igt_assert_eq_u64(gpu_checksum(&c, &b), vt_cpu_sum(b.p, buf_n(&b)));
+		igt_assert_f(vt_svm_count(vt_paths[g], "faults") == f0,
 			     "GPU %d faulted %llu times after a prefetch\n", g,
-			     (unsigned long long)(counter(g, "faults") - f0));
+			     (unsigned long long)(vt_svm_count(vt_paths[g], "faults") - f0));
 		gpu_fini(&c);
 		buf_free(&b);
 	}
@@ -1973,28 +1953,28 @@ static void test_no_retry(void)
 	vt_fill_pattern(other.p, buf_n(&other), 9, 1);
 
 	retry_set(fds[0], 0);
-	get1(fds[0], a.va, a.size, A_ACCESS, gpu_ids[0], &type);
+	get1(fds[0], a.va, a.size, A_ACCESS, vt_gpu_ids[0], &type);
 	igt_assert_f(type == A_NO_ACCESS, "retry off, no attributes: %s\n", access_name(type));
-	set1(fds[0], a.va, a.size, A_ACCESS, gpu_ids[0]);
-	get1(fds[0], a.va, a.size, A_ACCESS, gpu_ids[0], &type);
+	set1(fds[0], a.va, a.size, A_ACCESS, vt_gpu_ids[0]);
+	get1(fds[0], a.va, a.size, A_ACCESS, vt_gpu_ids[0], &type);
 	igt_assert_eq_u32(type, A_ACCESS);
 
-	f0 = counter(0, "faults");
-	fatal0 = counter(0, "fatal");
+	f0 = vt_svm_count(vt_paths[0], "faults");
+	fatal0 = vt_svm_count(vt_paths[0], "fatal");
 	gpu_init(&c, 0);
 	gpu_fill(&c, &a, 0x77);
 	igt_assert_eq_u64(gpu_checksum(&c, &a), 0x77 * n);
 	vt_check_value(a.p, n, 0x77, "buffer with access, retry off");
-	igt_assert_eq_u64(counter(0, "faults"), f0);
-	igt_assert_eq_u64(counter(0, "fatal"), fatal0);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "faults"), f0);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "fatal"), fatal0);
 
 	gpu_expect_fault(&c, VSVM_KERNEL_FILL, (uint64_t[6]){ other.va, 1 }, &other,
 			 VSVM_ACCESS_WRITE);
 	vt_check_pattern(other.p, buf_n(&other), 9, 1, "memory without access, retry off");
-	igt_assert_lt_u64(fatal0, counter(0, "fatal"));
+	igt_assert_lt_u64(fatal0, vt_svm_count(vt_paths[0], "fatal"));
 
-	if (num_gpus > 1) {
-		get1(fds[1], a.va, a.size, A_ACCESS, gpu_ids[1], &type);
+	if (vt_num_gpus > 1) {
+		get1(fds[1], a.va, a.size, A_ACCESS, vt_gpu_ids[1], &type);
 		igt_assert_f(type == A_NO_ACCESS,
 			     "GPU 1 on a range registered with retry off: %s\n", access_name(type));
 		gpu_init(&c1, 1);
@@ -2005,17 +1985,17 @@ static void test_no_retry(void)
 
 	/* the CPU drops pages while no dispatch runs */
 	evict_restore(&a, drop_part, "MADV_DONTNEED");
-	f0 = counter(0, "faults");
-	fatal0 = counter(0, "fatal");
+	f0 = vt_svm_count(vt_paths[0], "faults");
+	fatal0 = vt_svm_count(vt_paths[0], "fatal");
 	igt_assert_eq_u64(gpu_checksum(&c, &a), 0x77 * (n - dropped));
 	gpu_fill(&c, &a, 0x88);
 	vt_check_value(a.p, n, 0x88, "buffer written after the restore");
-	igt_assert_eq_u64(counter(0, "faults"), f0);
-	igt_assert_eq_u64(counter(0, "fatal"), fatal0);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "faults"), f0);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[0], "fatal"), fatal0);
 	gpu_fini(&c);
 
 	retry_set(fds[0], 1);
-	get1(fds[0], other.va, other.size, A_ACCESS, gpu_ids[0], &type);
+	get1(fds[0], other.va, other.size, A_ACCESS, vt_gpu_ids[0], &type);
 	igt_assert_eq_u32(type, A_IN_PLACE);
 	buf_free(&a);
 	buf_free(&other);
@@ -2040,8 +2020,8 @@ static unsigned int worker_attrs(int t, int i, struct drm_vsvm_svm_attr *a)
 
 	a[0] = attr(A_GRAN, (t * 5 + i) % (VSVM_SVM_GRANULARITY_MAX + 1));
 	a[1] = attr(i & 1 ? A_SET_FLAGS : A_CLR_FLAGS, i % 3 ? F_EXEC : F_RM | F_RO);
-	a[2] = attr(A_PREFERRED, i % 4 == 0 ? LOC_SYSMEM : gpu_ids[(t + i) % num_gpus]);
-	a[3] = attr(kinds[(t + i) % 3], gpu_ids[i % num_gpus]);
+	a[2] = attr(A_PREFERRED, i % 4 == 0 ? LOC_SYSMEM : vt_gpu_ids[(t + i) % vt_num_gpus]);
+	a[3] = attr(kinds[(t + i) % 3], vt_gpu_ids[i % vt_num_gpus]);
 	return 4;
 }
 
@@ -2064,7 +2044,7 @@ static void *setget_thread(void *arg)
 		if (!used[p])
 			m[p] = def;
 		used[p] = true;
-		set_model(fds[(w->idx + i) % num_gpus], va, PAGE, &m[p], a, n);
+		set_model(fds[(w->idx + i) % vt_num_gpus], va, PAGE, &m[p], a, n);
 		expect_attrs(va, PAGE, &m[p], "page of a worker");
 	}
 	for (p = 0; p < WORKER_PAGES; p++) {
@@ -2139,13 +2119,13 @@ static struct drm_vsvm_svm_attr harmless_attr(int i)
 	case 1:
 		return attr(i & 8 ? A_SET_FLAGS : A_CLR_FLAGS, F_EXEC);
 	case 2:
-		return attr(A_PREFERRED, i & 8 ? gpu_ids[0] : LOC_SYSMEM);
+		return attr(A_PREFERRED, i & 8 ? vt_gpu_ids[0] : LOC_SYSMEM);
 	case 3:
 		return attr(i & 8 ? A_SET_FLAGS : A_CLR_FLAGS, F_RM);
 	case 4:
-		return attr(i & 8 ? A_IN_PLACE : A_ACCESS, gpu_ids[0]);
+		return attr(i & 8 ? A_IN_PLACE : A_ACCESS, vt_gpu_ids[0]);
 	case 5:
-		return attr(A_PREFETCH, gpu_ids[0]);
+		return attr(A_PREFETCH, vt_gpu_ids[0]);
 	default:
 		return attr(i & 8 ? A_SET_FLAGS : A_CLR_FLAGS, F_AM);
 	}
@@ -2161,7 +2141,7 @@ static void *toggler_thread(void *arg)
 		uint64_t first = vt_rand64(t->sets, 0) % pages;
 		uint64_t len = 1 + vt_rand64(t->sets, 1) % (pages - first);
 
-		set_ok(fds[t->sets % num_gpus], t->b->va + first * PAGE, len * PAGE, &a, 1);
+		set_ok(fds[t->sets % vt_num_gpus], t->b->va + first * PAGE, len * PAGE, &a, 1);
 		t->sets++;
 		usleep(1000);
 	}
@@ -2205,23 +2185,6 @@ static void test_set_during_gpu(void)
 
 /* ---- main ------------------------------------------------------------------------------------ */
 
-static void check_svm_gpus(void)
-{
-	struct drm_vsvm_query_device q;
-	int g, fd;
-
-	for (g = 0; g < MAX_GPUS; g++)
-		fds[g] = -1;
-	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
-	for (g = 0; g < num_gpus; g++) {
-		fd = vt_open(paths[g]);
-		vt_query(fd, &q);
-		vsvm_close(fd);
-		igt_require_f(q.capabilities & VSVM_CAP_SVM, "GPU %d has no VSVM_CAP_SVM\n", g);
-		gpu_ids[g] = q.gpu_id;
-	}
-}
-
 #define SVM_SUBTEST(name, fn) \
 	igt_subtest(name) { \
 		igt_set_timeout(SUBTEST_TIMEOUT, name); \
@@ -2232,8 +2195,13 @@ static void check_svm_gpus(void)
 
 igt_main
 {
-	igt_fixture
-		check_svm_gpus();
+	igt_fixture {
+		int g;
+
+		for (g = 0; g < VT_MAX_GPUS; g++)
+			fds[g] = -1;
+		vt_svm_gpus_require(1);
+	}
 
 	igt_describe("Set every attribute and read it back.");
 	SVM_SUBTEST("set-get-basic", test_set_get_basic);

@@ -176,12 +176,11 @@
 #include <linux/capability.h>
 
 #include "igt_core.h"
+#include "vsvm_ctx.h"
 #include "vsvm_test.h"
 
 IGT_TEST_DESCRIPTION("SVM events, counters, tracepoints and vsvm-smi.");
 
-#define MAX_GPUS VSVM_MAX_DEVICES
-#define MAX_CTX 2
 #define MAX_EFDS 8
 #define SUBTEST_TIMEOUT 120
 #define MIB (1ULL << 20)
@@ -218,16 +217,7 @@ IGT_TEST_DESCRIPTION("SVM events, counters, tracepoints and vsvm-smi.");
 		       sizeof((const struct drm_vsvm_event[]){ __VA_ARGS__ }) / EV_SIZE, what)
 #define EXPECT_NONE(b, first, what) expect_records(b, first, NULL, 0, what)
 
-static int num_gpus;
-static char paths[MAX_GPUS][VSVM_PATH_MAX];
-static uint32_t gpu_ids[MAX_GPUS];
-
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint64_t va(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 /* vt_map_aligned() private memory filled with seed + i */
 static uint64_t *map_filled(uint64_t size, uint64_t seed)
@@ -236,12 +226,6 @@ static uint64_t *map_filled(uint64_t size, uint64_t seed)
 
 	vt_fill_pattern(p, size / 8, seed, 1);
 	return p;
-}
-
-/* Sum of seed + i over i in [0, n), mod 2^64 */
-static uint64_t pattern_sum(uint64_t seed, uint64_t n)
-{
-	return seed * n + n * (n - 1) / 2;
 }
 
 /* Open descriptors of this process, from /proc/self/fd */
@@ -306,36 +290,19 @@ static void read_pipe(int fd, void *buf, size_t len)
 /* ---- GPUs -------------------------------------------------------------------------------- */
 
 /*
- * One GPU as used by a subtest: a file, a queue and a result slot. The pool
- * lets the next subtest close what a failed one left open (the process's
- * SVM context, and its counters, end with its last file).
+ * GPU CHECKSUM of @n elements at @p, asserted equal to the pattern seed + i:
+ * one dispatch (the VERIFY of vt_ctx_check() would add faults of its own to
+ * the records a step expects)
  */
-struct ctx {
-	int gpu;
-	int fd;		/* -1 while the slot is free */
-	uint32_t q;
-	uint32_t gpu_id;
-	bool coherent;	/* VSVM_CAP_VRAM_COHERENT */
-	struct vt_bo out; /* result slot: a GTT object bound above every CPU address */
-};
+static void gpu_read(struct vt_ctx *c, const void *p, uint64_t n, uint64_t seed)
+{
+	igt_assert_eq_u64(vt_ctx_sum(c, p, n), vt_pattern_sum(seed, 1, n));
+}
 
-static struct ctx ctxs[MAX_CTX];
+/* ---- events descriptors ------------------------------------------------------------------ */
+
 /* Events descriptors open, -1 for free slots */
 static int efds[MAX_EFDS];
-
-static void ctx_reap(void)
-{
-	int i;
-
-	for (i = 0; i < MAX_CTX; i++) {
-		if (ctxs[i].fd < 0)
-			continue;
-		if (ctxs[i].out.map)
-			munmap(ctxs[i].out.map, ctxs[i].out.size);
-		vsvm_close(ctxs[i].fd);
-		ctxs[i].fd = -1;
-	}
-}
 
 static void efd_reap(void)
 {
@@ -354,83 +321,6 @@ static void efd_exit_handler(int sig)
 	(void)sig;
 	efd_reap();
 }
-
-static struct ctx *ctx_open(int gpu)
-{
-	struct ctx *c = NULL;
-	int i;
-
-	for (i = 0; i < MAX_CTX && !c; i++)
-		if (ctxs[i].fd < 0)
-			c = &ctxs[i];
-	igt_assert(c);
-	memset(c, 0, sizeof(*c));
-	c->gpu = gpu;
-	c->fd = vt_open(paths[gpu]);
-	c->gpu_id = gpu_ids[gpu];
-	c->coherent = vt_vram_coherent(c->fd);
-	c->q = vt_queue_create(c->fd, 0);
-	vt_bo_create(&c->out, c->fd, PAGE, VSVM_GEM_DOMAIN_GTT, 0);
-	return c;
-}
-
-static void ctx_close(struct ctx *c)
-{
-	vt_bo_destroy(&c->out);
-	vt_queue_destroy(c->fd, c->q);
-	vsvm_close(c->fd);
-	c->fd = -1;
-}
-
-/* Skip unless the GPU can hold SVM pages in VRAM; log the mode. */
-static void require_vram(struct ctx *c)
-{
-	vt_require_svm_vram(c->fd);
-	igt_debug("GPU %d: %s VRAM\n", c->gpu, c->coherent ? "coherent" : "device-private");
-}
-
-static bool has_debugfs_counters(int gpu)
-{
-	const char *node = strrchr(paths[gpu], '/');
-	char file[128];
-	int minor = -1;
-
-	igt_assert(node && sscanf(node, "/renderD%d", &minor) == 1);
-	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/vsvm_svm", minor);
-	return access(file, R_OK) == 0;
-}
-
-static void prefetch(struct ctx *c, const void *p, uint64_t size, uint32_t location)
-{
-	vt_prefetch(c->fd, p, size, location);
-}
-
-/* GPU CHECKSUM of @n elements at @p, asserted equal to the pattern seed + i */
-static void gpu_read(struct ctx *c, const void *p, uint64_t n, uint64_t seed)
-{
-	uint64_t sum = vt_gpu_checksum(c->fd, c->q, va(p), n, c->out.va, c->out.map);
-
-	igt_assert_eq_u64(sum, pattern_sum(seed, n));
-}
-
-static void set_access(struct ctx *c, const void *p, uint64_t size, uint32_t gpu_id)
-{
-	struct drm_vsvm_svm_attr a = { .type = VSVM_SVM_ATTR_ACCESS, .value = gpu_id };
-	int ret = vsvm_svm_set_attr(c->fd, p, size, &a, 1);
-
-	igt_assert_f(ret == 0, "SET_ATTR ACCESS %u: %s\n", gpu_id, strerror(-ret));
-}
-
-static void counters(struct ctx *c, struct drm_vsvm_svm_counters *k)
-{
-	int ret = vsvm_svm_counters(c->fd, 0, 0, k);
-
-	igt_assert_f(ret == 0, "SVM_COUNTERS of GPU %d: %s\n", c->gpu, strerror(-ret));
-	igt_assert_eq(k->pid, getpid());
-	igt_assert_eq_u32(k->gpu_id, c->gpu_id);
-}
-
-/* ---- events descriptors ------------------------------------------------------------------ */
 
 /* EVENTS_OPEN with every field given: 0 or -errno, *@efd set on success */
 static int events_open_raw(int fd, uint64_t mask, uint32_t pid, uint32_t flags,
@@ -462,7 +352,8 @@ static int efd_track(int efd)
 }
 
 /* An events descriptor (asserting success) */
-static int efd_open(struct ctx *c, uint64_t mask, uint32_t pid, uint32_t flags, uint32_t capacity)
+static int efd_open(struct vt_ctx *c, uint64_t mask, uint32_t pid, uint32_t flags,
+		    uint32_t capacity)
 {
 	int efd = -1, ret = vsvm_events_open(c->fd, mask, pid, flags, capacity, &efd);
 
@@ -585,8 +476,8 @@ static bool is_gpu(uint32_t id)
 {
 	int g;
 
-	for (g = 0; g < num_gpus; g++)
-		if (gpu_ids[g] == id)
+	for (g = 0; g < vt_num_gpus; g++)
+		if (vt_gpu_ids[g] == id)
 			return true;
 	return false;
 }
@@ -871,7 +762,7 @@ static int check_faults(const struct evbuf *b, int first, uint32_t gpu_id, const
 			uint64_t size, bool migrate, const char *what)
 {
 	struct fault_walk w = {
-		.what = what, .gpu_id = gpu_id, .lo = va(lo), .hi = va(lo) + size,
+		.what = what, .gpu_id = gpu_id, .lo = vt_va(lo), .hi = vt_va(lo) + size,
 		.migrate = migrate,
 	};
 	const struct drm_vsvm_event *e;
@@ -949,7 +840,7 @@ static void expect_same(const struct evbuf *got, const struct evbuf *want, const
 static void test_open_bad_args(void)
 {
 	const uint64_t all = VSVM_EVENT_MASK_ALL;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = vt_ctx_open(0);
 	int before = count_fds(), efd = -1, fl;
 	pid_t gone = dead_pid();
 
@@ -994,7 +885,7 @@ static void test_open_bad_args(void)
 	igt_assert(fcntl(efd, F_GETFD) & FD_CLOEXEC);
 	efd_close(efd);
 	igt_assert_eq(count_fds(), before);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- permission -------------------------------------------------------------------------- */
@@ -1003,6 +894,7 @@ static void test_open_bad_args(void)
 static void permission_child(int up, int down)
 {
 	const uint64_t all = VSVM_EVENT_MASK_ALL;
+	const uint32_t g = vt_gpu_ids[0];
 	struct stream s = STREAM("the child's own stream", all, getpid());
 	struct evbuf *b = evbuf_get(0);
 	int fd, efd = -1, other = -1;
@@ -1010,9 +902,9 @@ static void permission_child(int up, int down)
 	pid_t me = getpid();
 	char go;
 
-	ctx_reap();
+	vt_ctx_reap();
 	efd_reap();
-	fd = vt_open(paths[0]);
+	fd = vt_open(vt_paths[0]);
 	drop_root();
 	events_open_fails(fd, all, getppid(), 0, 0, -EPERM, "the parent, without CAP_SYS_ADMIN");
 	events_open_fails(fd, all, 1, 0, 0, -EPERM, "process 1, without CAP_SYS_ADMIN");
@@ -1025,11 +917,11 @@ static void permission_child(int up, int down)
 	buf = map_filled(HUGE, 0xc41d);
 	write_pipe(up, &me, sizeof(me));
 	read_pipe(down, &go, 1);	/* the parent prefetched */
-	igt_assert_eq(vsvm_svm_prefetch(fd, buf, HUGE, gpu_ids[0], 0, 0), 0);
+	igt_assert_eq(vsvm_svm_prefetch(fd, buf, HUGE, g, 0, 0), 0);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	EXPECT(b, 0, "the child's own stream",
-	       MIG(START, gpu_ids[0], va(buf), HUGE, BLOCK_PAGES, SYSMEM, gpu_ids[0], PREFETCH),
-	       MIG(END, gpu_ids[0], va(buf), HUGE, BLOCK_PAGES, SYSMEM, gpu_ids[0], PREFETCH));
+	       MIG(START, g, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH),
+	       MIG(END, g, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH));
 	close(efd);
 	vsvm_close(fd);
 }
@@ -1041,13 +933,13 @@ static void test_permission(void)
 	struct stream s_all = STREAM("every process's stream", MIGRATE_MASK, 0);
 	struct evbuf *own = evbuf_get(0), *every = evbuf_get(1), *ours = evbuf_get(2);
 	int up[2], down[2], r_own, r_all, i;
-	struct ctx *c;
+	struct vt_ctx *c;
 	pid_t child = 0;
 	uint64_t *buf;
 
 	igt_require_f(geteuid() == 0, "needs root\n");
-	c = ctx_open(0);
-	require_vram(c);
+	c = vt_ctx_open(0);
+	vt_ctx_require_vram(c);
 	efd_close(efd_open(c, all, 1, 0, 0));
 	efd_close(efd_open(c, all, getpid(), 0, 0));
 	r_own = efd_open(c, all, 0, 0, 0);
@@ -1064,7 +956,7 @@ static void test_permission(void)
 	close(up[1]);
 	close(down[0]);
 	read_pipe(up[0], &child, sizeof(child));
-	prefetch(c, buf, HUGE, c->gpu_id);
+	vt_ctx_prefetch(c, buf, HUGE, c->gpu_id);
 	write_pipe(down[1], "g", 1);
 	igt_waitchildren();
 	close(up[0]);
@@ -1072,8 +964,8 @@ static void test_permission(void)
 
 	drain(r_own, &s_own, own, SETTLE_MS, 0);
 	EXPECT(own, 0, "the parent's own stream",
-	       MIG(START, c->gpu_id, va(buf), HUGE, BLOCK_PAGES, SYSMEM, c->gpu_id, PREFETCH),
-	       MIG(END, c->gpu_id, va(buf), HUGE, BLOCK_PAGES, SYSMEM, c->gpu_id, PREFETCH));
+	       MIG(START, c->gpu_id, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, c->gpu_id, PREFETCH),
+	       MIG(END, c->gpu_id, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, c->gpu_id, PREFETCH));
 
 	/* every process: the parent's, then the child's (other processes left out) */
 	drain(r_all, &s_all, every, SETTLE_MS, 0);
@@ -1096,14 +988,14 @@ static void test_permission(void)
 	efd_close(r_all);
 	efd_close(r_own);
 	vt_unmap(buf, HUGE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- sequence ---------------------------------------------------------------------------- */
 
 /* State of test_sequence(): its GPU, its two streams and their records */
 struct seq {
-	struct ctx *c;
+	struct vt_ctx *c;
 	int r_all, r_mig;
 	struct stream s_all, s_mig;
 	struct evbuf *all;
@@ -1127,10 +1019,10 @@ static void step_end(struct seq *q)
 static void seq_prefetch_in(struct seq *q, uint64_t *a)
 {
 	const uint32_t g = q->c->gpu_id;
-	const uint64_t p = va(a);
+	const uint64_t p = vt_va(a);
 
 	step_begin(q);
-	prefetch(q->c, a, BUF_SIZE, g);
+	vt_ctx_prefetch(q->c, a, BUF_SIZE, g);
 	step_end(q);
 	EXPECT(q->all, q->first, "prefetch of 4 MiB to GPU 0",
 	       MIG(START, g, p, HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH),
@@ -1139,7 +1031,7 @@ static void seq_prefetch_in(struct seq *q, uint64_t *a)
 	       MIG(END, g, p + HUGE, HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH));
 
 	step_begin(q);
-	prefetch(q->c, a, BUF_SIZE, g);
+	vt_ctx_prefetch(q->c, a, BUF_SIZE, g);
 	step_end(q);
 	EXPECT_NONE(q->all, q->first, "second prefetch to GPU 0 (in place)");
 }
@@ -1151,12 +1043,12 @@ static void seq_gpu_read(struct seq *q, uint64_t *buf, uint64_t seed, bool migra
 	struct drm_vsvm_svm_counters k0, k1;
 	int faults;
 
-	counters(q->c, &k0);
+	vt_ctx_counters(q->c, &k0);
 	step_begin(q);
 	gpu_read(q->c, buf, BUF_SIZE / 8, seed);
 	step_end(q);
 	faults = check_faults(q->all, q->first, q->c->gpu_id, buf, BUF_SIZE, migrate, what);
-	counters(q->c, &k1);
+	vt_ctx_counters(q->c, &k1);
 	igt_assert_eq_u64(k1.faults - k0.faults, faults);
 	igt_assert_eq_u64(k1.fatal - k0.fatal, 0);
 	igt_assert_lt_u64(k0.batches, k1.batches);
@@ -1168,12 +1060,12 @@ static void seq_gpu_read(struct seq *q, uint64_t *buf, uint64_t seed, bool migra
 static void seq_prefetch_out(struct seq *q, uint64_t *a, uint64_t seed)
 {
 	const uint32_t g = q->c->gpu_id;
-	const uint64_t p = va(a);
+	const uint64_t p = vt_va(a);
 	struct drm_vsvm_svm_counters k0, k1;
 
-	counters(q->c, &k0);
+	vt_ctx_counters(q->c, &k0);
 	step_begin(q);
-	prefetch(q->c, a, BUF_SIZE, SYSMEM);
+	vt_ctx_prefetch(q->c, a, BUF_SIZE, SYSMEM);
 	step_end(q);
 	EXPECT(q->all, q->first, "prefetch of 4 MiB back to system memory",
 	       UNMAP(g, p, HUGE, MIGRATION),
@@ -1182,7 +1074,7 @@ static void seq_prefetch_out(struct seq *q, uint64_t *a, uint64_t seed)
 	       UNMAP(g, p + HUGE, HUGE, MIGRATION),
 	       MIG(START, g, p + HUGE, HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH),
 	       MIG(END, g, p + HUGE, HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH));
-	counters(q->c, &k1);
+	vt_ctx_counters(q->c, &k1);
 	igt_assert_eq_u64(k1.pages_out - k0.pages_out, BUF_SIZE / PAGE);
 
 	step_begin(q);
@@ -1195,7 +1087,7 @@ static void seq_prefetch_out(struct seq *q, uint64_t *a, uint64_t seed)
 static void seq_munmap(struct seq *q, uint64_t *b)
 {
 	struct drm_vsvm_event want[4];
-	int n = unmap_records(want, q->c->gpu_id, va(b), BUF_SIZE, VSVM_UNMAP_TRIGGER_CPU_UNMAP);
+	int n = unmap_records(want, q->c->gpu_id, vt_va(b), BUF_SIZE, VSVM_UNMAP_TRIGGER_CPU_UNMAP);
 
 	step_begin(q);
 	vt_unmap(b, BUF_SIZE);
@@ -1214,8 +1106,8 @@ static void test_sequence(void)
 	};
 	uint64_t *a, *b, *c;
 
-	q.c = ctx_open(0);
-	require_vram(q.c);
+	q.c = vt_ctx_open(0);
+	vt_ctx_require_vram(q.c);
 	a = map_filled(BUF_SIZE, sa);
 	b = map_filled(BUF_SIZE, sb);
 	c = map_filled(BUF_SIZE, sc);
@@ -1228,7 +1120,7 @@ static void test_sequence(void)
 	seq_munmap(&q, b);
 
 	step_begin(&q);
-	set_access(q.c, c, BUF_SIZE, q.c->gpu_id);
+	vt_ctx_set_attr(q.c, c, BUF_SIZE, VSVM_SVM_ATTR_ACCESS, q.c->gpu_id);
 	step_end(&q);
 	EXPECT_NONE(q.all, q.first, "SET_ATTR ACCESS of memory no GPU mapped");
 	seq_gpu_read(&q, c, sc, true, "GPU reads of memory with ACCESS (migrating)");
@@ -1243,7 +1135,7 @@ static void test_sequence(void)
 	efd_close(q.r_all);
 	vt_unmap(c, BUF_SIZE);
 	vt_unmap(a, BUF_SIZE);
-	ctx_close(q.c);
+	vt_ctx_close(q.c);
 }
 
 /* ---- cpu-fault --------------------------------------------------------------------------- */
@@ -1261,19 +1153,19 @@ static void test_cpu_fault(void)
 				 MIGRATE_MASK | KIND(GPU_UNMAP), getpid());
 	struct drm_vsvm_svm_counters k0, k1;
 	struct evbuf *b = evbuf_get(0);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = vt_ctx_open(0);
 	uint32_t g = c->gpu_id;
 	uint64_t *buf, p;
 	int efd, first;
 	int64_t t0;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	igt_require_f(!c->coherent, "coherent VRAM: the CPU uses it in place\n");
 	buf = map_filled(BUF_SIZE, seed);
-	p = va(buf);
-	prefetch(c, buf, BUF_SIZE, g);
+	p = vt_va(buf);
+	vt_ctx_prefetch(c, buf, BUF_SIZE, g);
 	efd = efd_open(c, s.mask, 0, 0, 0);
-	counters(c, &k0);
+	vt_ctx_counters(c, &k0);
 
 	/* the second block first */
 	t0 = vt_now_ns();
@@ -1298,13 +1190,13 @@ static void test_cpu_fault(void)
 	gpu_read(c, buf, n, seed);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	EXPECT_NONE(b, first, "CPU and GPU reads of data in system memory");
-	counters(c, &k1);
+	vt_ctx_counters(c, &k1);
 	igt_assert_eq_u64(k1.cpu_faults - k0.cpu_faults, 2);
 	igt_assert_eq_u64(k1.pages_out - k0.pages_out, BUF_SIZE / PAGE);
 
 	efd_close(efd);
 	vt_unmap(buf, BUF_SIZE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- eviction ---------------------------------------------------------------------------- */
@@ -1357,21 +1249,21 @@ static void test_eviction(void)
 	struct drm_vsvm_query_device qd;
 	uint32_t gem, g;
 	uint64_t *buf;
-	struct ctx *c;
+	struct vt_ctx *c;
 	int efd, first, i;
 
 	vt_require_module_reload();
-	ctx_reap();
+	vt_ctx_reap();
 	efd_reap();
 	vt_module_reload("vram_size=16M");
 	igt_install_exit_handler(efd_exit_handler);
 	check_svm_gpus();
-	c = ctx_open(0);
+	c = vt_ctx_open(0);
 	g = c->gpu_id;
 	vt_query(c->fd, &qd);
 	igt_assert_eq_u64(qd.vram_size, EV_VRAM);
 	if (!vt_svm_vram(c->fd)) {
-		ctx_close(c);
+		vt_ctx_close(c);
 		vt_module_reload_default();
 		check_svm_gpus();
 		igt_skip("no VSVM_CAP_SVM_VRAM after the reload with vram_size=16M\n");
@@ -1379,7 +1271,7 @@ static void test_eviction(void)
 	buf = map_filled(EV_SVM, seed);
 	efd = efd_open(c, s.mask, 0, 0, 0);
 
-	prefetch(c, buf, EV_SVM, g);
+	vt_ctx_prefetch(c, buf, EV_SVM, g);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	igt_assert_f(b->n == 2 * (int)(EV_SVM / HUGE),
 		     "prefetch of 8 MiB into 16 MiB: %d records\n", b->n);
@@ -1391,13 +1283,13 @@ static void test_eviction(void)
 	 * A buffer object as large as the VRAM not in use before the prefetch
 	 * (2 MiB aligned) leaves no room for any of the four SVM objects.
 	 */
-	counters(c, &k0);
+	vt_ctx_counters(c, &k0);
 	first = b->n;
 	gem = vt_gem_create(c->fd, EV_VRAM - ALIGN_UP(qd.vram_used, HUGE), VSVM_GEM_DOMAIN_VRAM);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	ev_dump(b, first, "a buffer object of the whole VRAM");
 	check_evictions(b, first, g, EV_SVM / HUGE);
-	counters(c, &k1);
+	vt_ctx_counters(c, &k1);
 	igt_assert_eq_u64(k1.vram_evictions - k0.vram_evictions, EV_SVM / HUGE);
 	igt_assert_eq_u64(k1.pages_out - k0.pages_out, p_in);
 	igt_assert_eq_u64(k1.vram_pages, k0.vram_pages - p_in);
@@ -1410,7 +1302,7 @@ static void test_eviction(void)
 	vt_gem_close(c->fd, gem);
 	efd_close(efd);
 	vt_unmap(buf, EV_SVM);
-	ctx_close(c);
+	vt_ctx_close(c);
 	vt_module_reload_default();
 	check_svm_gpus();
 }
@@ -1425,26 +1317,26 @@ static void test_dropped(void)
 	const uint64_t lost = 2 * DROP_PAGES - DROP_CAPACITY;
 	struct stream s = STREAM("stream of capacity 16", MIGRATE_MASK, getpid());
 	struct evbuf *b = evbuf_get(0);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = vt_ctx_open(0);
 	uint32_t g = c->gpu_id;
 	uint64_t *buf, p, i;
 	int efd, k, n;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(HUGE, MAP_PRIVATE);
 	/* no THP: a one-page migration out of a huge page would split it first */
-	igt_assert_eq(madvise(buf, HUGE, MADV_NOHUGEPAGE), 0);
+	vt_madvise(buf, HUGE, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, HUGE / 8, 0xd209, 1);
-	p = va(buf);
+	p = vt_va(buf);
 	efd = efd_open(c, MIGRATE_MASK, 0, 0, DROP_CAPACITY);
 
 	for (i = 0; i < DROP_PAGES; i++)
-		prefetch(c, (char *)buf + i * PAGE, PAGE, g);
+		vt_ctx_prefetch(c, (char *)buf + i * PAGE, PAGE, g);
 	igt_assert_eq_u64(fdinfo_dropped(efd), lost);
 	n = drain(efd, &s, b, SETTLE_MS, 0);
 	/* the DROPPED record may come now or before the next record */
 	igt_assert_f(n == DROP_CAPACITY || n == DROP_CAPACITY + 1, "%d records\n", n);
-	prefetch(c, (char *)buf + DROP_PAGES * PAGE, PAGE, g);
+	vt_ctx_prefetch(c, (char *)buf + DROP_PAGES * PAGE, PAGE, g);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	igt_assert_eq(b->n, DROP_CAPACITY + 3);
 	for (k = 0; k < DROP_CAPACITY; k += 2) {
@@ -1464,7 +1356,7 @@ static void test_dropped(void)
 
 	efd_close(efd);
 	vt_unmap(buf, HUGE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- poll-nonblock ----------------------------------------------------------------------- */
@@ -1491,7 +1383,7 @@ static void *blocked_read_fn(void *arg)
 
 /* A prefetch in its own thread */
 struct prefetch_job {
-	struct ctx *c;
+	struct vt_ctx *c;
 	const void *p;
 	uint64_t size;
 	uint32_t location;
@@ -1522,7 +1414,7 @@ static void test_poll_nonblock(void)
 	struct stream s_nb = STREAM("non-blocking stream", MIGRATE_MASK, getpid());
 	struct stream s_bl = STREAM("blocking stream", MIGRATE_MASK, getpid());
 	struct evbuf *nbb = evbuf_get(0), *blb = evbuf_get(1);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = vt_ctx_open(0);
 	struct blocked_read r = { 0 };
 	struct prefetch_job j;
 	struct pollfd pfd[2];
@@ -1531,7 +1423,7 @@ static void test_poll_nonblock(void)
 	uint64_t *buf;
 	int nb, bl, fl, i;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = map_filled(HUGE, 0x9011);
 	nb = efd_open(c, MIGRATE_MASK, 0, VSVM_EVENTS_NONBLOCK, 0);
 	bl = efd_open(c, MIGRATE_MASK, 0, 0, 0);
@@ -1546,7 +1438,7 @@ static void test_poll_nonblock(void)
 	pfd[1] = (struct pollfd){ .fd = nb, .events = POLLIN };
 	igt_assert_eq(poll(pfd, 2, 100), 0);
 
-	prefetch(c, buf, HUGE, g);
+	vt_ctx_prefetch(c, buf, HUGE, g);
 	igt_assert_eq(poll(pfd, 2, 0), 2);
 	igt_assert(pfd[0].revents & POLLIN);
 	igt_assert(pfd[1].revents & POLLIN);
@@ -1558,8 +1450,8 @@ static void test_poll_nonblock(void)
 	check_record(&s_bl, &blb->ev[0], 0, 0);
 	check_record(&s_bl, &blb->ev[1], 0, 0);
 	EXPECT(blb, 0, "blocking stream after a prefetch",
-	       MIG(START, g, va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH),
-	       MIG(END, g, va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH));
+	       MIG(START, g, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH),
+	       MIG(END, g, vt_va(buf), HUGE, BLOCK_PAGES, SYSMEM, g, PREFETCH));
 	pfd[0].revents = 0;
 	igt_assert_eq(poll(pfd, 1, 0), 0);
 	drain(nb, &s_nb, nbb, 0, 0);
@@ -1591,13 +1483,13 @@ static void test_poll_nonblock(void)
 		check_record(&s_bl, &blb->ev[i], 0, 0);
 	drain(bl, &s_bl, blb, SETTLE_MS, 0);
 	EXPECT(blb, 0, "blocking stream woken by a prefetch",
-	       MIG(START, g, va(buf), HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH),
-	       MIG(END, g, va(buf), HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH));
+	       MIG(START, g, vt_va(buf), HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH),
+	       MIG(END, g, vt_va(buf), HUGE, BLOCK_PAGES, g, SYSMEM, PREFETCH));
 
 	efd_close(bl);
 	efd_close(nb);
 	vt_unmap(buf, HUGE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- multi-reader ------------------------------------------------------------------------ */
@@ -1610,7 +1502,7 @@ static void test_poll_nonblock(void)
 
 /* A prefetching thread: its slice to GPU 0 and back, MR_ROUNDS times */
 struct mr_worker {
-	struct ctx *c;
+	struct vt_ctx *c;
 	const void *slice;
 	pthread_t thread;
 	int ret;	/* the first error, or 0 */
@@ -1662,7 +1554,7 @@ static void test_multi_reader(void)
 	struct stream s_a = STREAM("stream of migrations and unmaps", mask_a, getpid());
 	struct stream s_b = STREAM("stream of MIGRATE_END", KIND(MIGRATE_END), getpid());
 	struct evbuf *a = evbuf_get(0), *bb = evbuf_get(1), *tmp = evbuf_get(2);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = vt_ctx_open(0);
 	struct mr_worker w[MR_THREADS];
 	struct mr_reader r;
 	uint32_t g = c->gpu_id;
@@ -1670,7 +1562,7 @@ static void test_multi_reader(void)
 	int64_t t0, t1;
 	int i, k, rb;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = map_filled(MR_THREADS * HUGE, 0x3a1);
 	r = (struct mr_reader){ .efd = efd_open(c, mask_a, 0, 0, 0), .b = a,
 				.want = MR_THREADS * MR_ROUNDS * MR_PER_ROUND };
@@ -1698,7 +1590,7 @@ static void test_multi_reader(void)
 	igt_assert_eq(a->n, r.want);
 
 	for (i = 0; i < MR_THREADS; i++) {
-		slice = va(buf) + i * HUGE;
+		slice = vt_va(buf) + i * HUGE;
 		tmp->n = 0;
 		for (k = 0; k < a->n; k++)
 			if (a->ev[k].addr == slice)
@@ -1723,7 +1615,7 @@ static void test_multi_reader(void)
 	efd_close(rb);
 	efd_close(r.efd);
 	vt_unmap(buf, MR_THREADS * HUGE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- counters ---------------------------------------------------------------------------- */
@@ -1761,13 +1653,13 @@ static uint64_t counter_at(const struct drm_vsvm_svm_counters *k, size_t offset)
 }
 
 /* Every counter of @k equals its debugfs value (read now) */
-static void expect_debugfs(struct ctx *c, const struct drm_vsvm_svm_counters *k)
+static void expect_debugfs(struct vt_ctx *c, const struct drm_vsvm_svm_counters *k)
 {
 	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(dbg_counters); i++) {
-		if (!vt_svm_counter(paths[c->gpu], dbg_counters[i].name, &v)) {
+		if (!vt_svm_counter(vt_paths[c->gpu], dbg_counters[i].name, &v)) {
 			igt_assert_f(!strcmp(dbg_counters[i].name, "exclusive"),
 				     "debugfs vsvm_svm has no %s\n", dbg_counters[i].name);
 			igt_debug("debugfs vsvm_svm has no %s\n", dbg_counters[i].name);
@@ -1792,7 +1684,7 @@ static int counters_raw(int fd, uint32_t pid, uint32_t flags, uint32_t pad,
 }
 
 /* Whether VSVM_COUNTERS_NEXT lists @pid; the list is increasing, on the GPU of @c */
-static bool next_lists(struct ctx *c, pid_t pid)
+static bool next_lists(struct vt_ctx *c, pid_t pid)
 {
 	struct drm_vsvm_svm_counters k;
 	uint32_t last = 0;
@@ -1817,11 +1709,11 @@ static void counters_child(int up, int down)
 	int fd;
 	char go;
 
-	ctx_reap();
+	vt_ctx_reap();
 	efd_reap();
 	write_pipe(up, &me, sizeof(me));
 	read_pipe(down, &go, 1);
-	fd = vt_open(paths[0]);
+	fd = vt_open(vt_paths[0]);
 	write_pipe(up, "o", 1);
 	read_pipe(down, &go, 1);
 	drop_root();
@@ -1836,7 +1728,7 @@ static void counters_child(int up, int down)
 }
 
 /* The counters of another process: none, then those of a fresh context, then EPERM */
-static void counters_other_process(struct ctx *c)
+static void counters_other_process(struct vt_ctx *c)
 {
 	struct drm_vsvm_svm_counters k;
 	int up[2], down[2];
@@ -1874,16 +1766,16 @@ static void test_counters(void)
 	struct stream s = STREAM("stream of faults", FAULT_MASK, getpid());
 	struct drm_vsvm_svm_counters k0, k1, k2;
 	struct evbuf *b = evbuf_get(0);
-	struct ctx *c;
+	struct vt_ctx *c;
 	uint64_t *buf, *buf2;
 	uint32_t g;
 	int efd, faults;
 
 	igt_require_f(geteuid() == 0, "needs root\n");
-	c = ctx_open(0);
+	c = vt_ctx_open(0);
 	g = c->gpu_id;
-	require_vram(c);
-	igt_require_f(has_debugfs_counters(0), "no debugfs vsvm_svm\n");
+	vt_ctx_require_vram(c);
+	igt_require_f(vt_svm_debugfs(0), "no debugfs vsvm_svm\n");
 
 	igt_assert_eq(counters_raw(c->fd, 0, 0x2, 0, &k0), -EINVAL);
 	igt_assert_eq(counters_raw(c->fd, 0, 0x80000000U, 0, &k0), -EINVAL);
@@ -1893,20 +1785,20 @@ static void test_counters(void)
 	igt_assert_eq(counters_raw(c->fd, dead_pid(), 0, 0, &k0), -ESRCH);
 	igt_assert_eq(counters_raw(c->fd, getpid(), 0, 0, &k0), 0);
 	igt_assert_eq(k0.pid, getpid());
-	counters(c, &k0);
+	vt_ctx_counters(c, &k0);
 	expect_debugfs(c, &k0);
 
 	/* 768 pages to GPU 0 and back */
 	buf = map_filled(BUF_SIZE, seed);
-	prefetch(c, buf, 3 * MIB, g);
-	counters(c, &k1);
+	vt_ctx_prefetch(c, buf, 3 * MIB, g);
+	vt_ctx_counters(c, &k1);
 	igt_assert_eq_u64(k1.pages_in - k0.pages_in, np);
 	igt_assert_eq_u64(k1.pages_out - k0.pages_out, 0);
 	igt_assert_eq_u64(k1.bytes_copied - k0.bytes_copied, np * PAGE);
 	igt_assert_eq_u64(k1.vram_pages - k0.vram_pages, np);
 	expect_debugfs(c, &k1);
-	prefetch(c, buf, BUF_SIZE, SYSMEM);
-	counters(c, &k2);
+	vt_ctx_prefetch(c, buf, BUF_SIZE, SYSMEM);
+	vt_ctx_counters(c, &k2);
 	igt_assert_eq_u64(k2.pages_in - k0.pages_in, np);
 	igt_assert_eq_u64(k2.pages_out - k0.pages_out, np);
 	igt_assert_eq_u64(k2.bytes_copied - k0.bytes_copied, 2 * np * PAGE);
@@ -1920,7 +1812,7 @@ static void test_counters(void)
 	gpu_read(c, buf2, BUF_SIZE / 8, seed + 1);
 	drain(efd, &s, b, SETTLE_MS, 0);
 	faults = check_faults(b, 0, g, buf2, BUF_SIZE, false, "GPU reads for the counters");
-	counters(c, &k1);
+	vt_ctx_counters(c, &k1);
 	igt_assert_eq_u64(k1.faults - k2.faults, faults);
 	igt_assert_lt_u64(k2.batches, k1.batches);
 	igt_assert_lte_u64(k1.batches - k2.batches,
@@ -1935,7 +1827,7 @@ static void test_counters(void)
 	efd_close(efd);
 	vt_unmap(buf2, BUF_SIZE);
 	vt_unmap(buf, BUF_SIZE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- tracepoints ------------------------------------------------------------------------- */
@@ -2081,13 +1973,13 @@ static void test_tracepoints(void)
 {
 	const uint64_t seed = 0x7ace;
 	char *trace;
-	struct ctx *c;
+	struct vt_ctx *c;
 	uint64_t *buf, piece;
 
 	igt_require_f(geteuid() == 0, "needs root\n");
 	igt_require_f(find_tracefs(), "no tracefs with events/vsvm\n");
-	c = ctx_open(0);
-	require_vram(c);
+	c = vt_ctx_open(0);
+	vt_ctx_require_vram(c);
 	buf = map_filled(BUF_SIZE, seed);
 
 	igt_install_exit_handler(tracing_exit_handler);
@@ -2103,10 +1995,10 @@ static void test_tracepoints(void)
 	record_cmd_changed = tracefs_set("options/record-cmd", "0");
 	igt_assert(tracefs_write("trace", NULL));
 	igt_assert(tracefs_write("events/vsvm/enable", "1"));
-	prefetch(c, buf, BUF_SIZE, c->gpu_id);
+	vt_ctx_prefetch(c, buf, BUF_SIZE, c->gpu_id);
 	igt_assert(tracefs_write("events/vsvm/enable", "0"));
 	trace = read_trace();
-	for (piece = va(buf); piece < va(buf) + BUF_SIZE; piece += HUGE) {
+	for (piece = vt_va(buf); piece < vt_va(buf) + BUF_SIZE; piece += HUGE) {
 		if (!trace_has(trace, "vsvm_migrate_start", piece) ||
 		    !trace_has(trace, "vsvm_migrate_end", piece))
 			igt_info("trace:\n%s\n", trace);
@@ -2121,7 +2013,7 @@ static void test_tracepoints(void)
 	tracing_restore();
 
 	vt_unmap(buf, BUF_SIZE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- smi --------------------------------------------------------------------------------- */
@@ -2217,19 +2109,20 @@ static void smi_check_list(const char *out)
 	int g, idx, fd;
 	bool found;
 
-	for (g = 0; g < num_gpus; g++) {
-		fd = vt_open(paths[g]);
+	for (g = 0; g < vt_num_gpus; g++) {
+		fd = vt_open(vt_paths[g]);
 		vt_query(fd, &q);
 		vsvm_close(fd);
 		found = false;
 		for (p = out; p && *p && !found; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
 			snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
 			found = sscanf(line, "%d %63s %u %llu %llu %u", &idx, node, &id, &used,
-				       &total, &cus) == 6 && idx == g && !strcmp(node, paths[g]) &&
-				id == q.gpu_id && total == q.vram_size / MIB &&
+				       &total, &cus) == 6 && idx == g &&
+				!strcmp(node, vt_paths[g]) && id == q.gpu_id &&
+				total == q.vram_size / MIB &&
 				cus == q.num_compute_units && strstr(line, "svm");
 		}
-		igt_assert_f(found, "no line for GPU %d (%s, gpu_id %u) in:\n%s\n", g, paths[g],
+		igt_assert_f(found, "no line for GPU %d (%s, gpu_id %u) in:\n%s\n", g, vt_paths[g],
 			     q.gpu_id, out);
 	}
 }
@@ -2270,15 +2163,15 @@ static void test_smi(void)
 	struct drm_vsvm_svm_counters k;
 	struct smi *s = &smi_run;
 	unsigned long long v;
-	struct ctx *c;
+	struct vt_ctx *c;
 	uint64_t *buf, piece;
 
 	igt_require_f(geteuid() == 0, "needs root\n");
 	igt_require_f(find_smi(), "vsvm-smi not found (set VSVM_SMI, or copy it beside %s)\n",
 		      igt_test_name());
 	igt_info("using %s\n", smi_path);
-	c = ctx_open(0);
-	require_vram(c);
+	c = vt_ctx_open(0);
+	vt_ctx_require_vram(c);
 	snprintf(pid, sizeof(pid), "%d", getpid());
 
 	smi_expect(s, (const char *const[]){ NULL }, 0);
@@ -2288,8 +2181,8 @@ static void test_smi(void)
 
 	/* counters: ours after a prefetch */
 	buf = map_filled(BUF_SIZE, seed);
-	prefetch(c, buf, BUF_SIZE, c->gpu_id);
-	counters(c, &k);
+	vt_ctx_prefetch(c, buf, BUF_SIZE, c->gpu_id);
+	vt_ctx_counters(c, &k);
 	smi_expect(s, (const char *const[]){ "--counters", "--pid", pid, NULL }, 0);
 	igt_assert_f(smi_counter(s->buf, getpid(), "pages_in", &v), "no row of pid %s in:\n%s\n",
 		     pid, s->buf);
@@ -2305,9 +2198,9 @@ static void test_smi(void)
 					    "--timeout-ms", "60000", NULL });
 	igt_assert_f(smi_read_until(s, "# watching"), "vsvm-smi --watch did not start:\n%s\n",
 		     s->buf);
-	prefetch(c, buf, BUF_SIZE, SYSMEM);
+	vt_ctx_prefetch(c, buf, BUF_SIZE, SYSMEM);
 	igt_assert_eq(smi_finish(s), 0);
-	for (piece = va(buf); piece < va(buf) + BUF_SIZE; piece += HUGE) {
+	for (piece = vt_va(buf); piece < vt_va(buf) + BUF_SIZE; piece += HUGE) {
 		snprintf(line, sizeof(line), "pid %-7s gpu %-3u addr 0x%llx size 2048 KiB "
 			 "gpu%u->sysmem pages 512 trigger prefetch", pid, c->gpu_id,
 			 (unsigned long long)piece, c->gpu_id);
@@ -2324,34 +2217,31 @@ static void test_smi(void)
 	igt_assert_f(strstr(s->buf, "# 0 records, 0 dropped"), "no summary in:\n%s\n", s->buf);
 
 	vt_unmap(buf, BUF_SIZE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- main -------------------------------------------------------------------------------- */
 
+/* The SVM GPUs (vt_svm_gpus_require()), each with the events of uAPI 1.4 */
 static void check_svm_gpus(void)
 {
 	struct drm_vsvm_query_device q;
 	int g, fd;
 
-	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
-	for (g = 0; g < num_gpus; g++) {
-		fd = vt_open(paths[g]);
+	vt_svm_gpus_require(1);
+	for (g = 0; g < vt_num_gpus; g++) {
+		fd = vt_open(vt_paths[g]);
 		vt_query(fd, &q);
 		vsvm_close(fd);
-		igt_require_f(q.capabilities & VSVM_CAP_SVM, "GPU %d has no VSVM_CAP_SVM\n", g);
 		igt_require_f(q.uapi_version >= (1U << 16 | 4), "uAPI %u.%u has no events (1.4)\n",
 			      q.uapi_version >> 16, q.uapi_version & 0xffff);
-		gpu_ids[g] = q.gpu_id;
 	}
 }
 
-static void init_pools(void)
+static void efd_init(void)
 {
 	int i;
 
-	for (i = 0; i < MAX_CTX; i++)
-		ctxs[i].fd = -1;
 	for (i = 0; i < MAX_EFDS; i++)
 		efds[i] = -1;
 }
@@ -2360,14 +2250,14 @@ static void init_pools(void)
 	igt_subtest(name) { \
 		igt_set_timeout(SUBTEST_TIMEOUT, name); \
 		efd_reap(); \
-		ctx_reap(); \
+		vt_ctx_reap(); \
 		fn(); \
 	}
 
 igt_main
 {
 	igt_fixture {
-		init_pools();
+		efd_init();
 		check_svm_gpus();
 	}
 

@@ -192,12 +192,11 @@
 #include <unistd.h>
 
 #include "igt_core.h"
+#include "vsvm_ctx.h"
 #include "vsvm_test.h"
 
 IGT_TEST_DESCRIPTION("Migration of shared virtual memory between system RAM and VRAM.");
 
-#define MAX_GPUS VSVM_MAX_DEVICES
-#define MAX_CTX 4
 #define SUBTEST_TIMEOUT 120
 #define KIB (1ULL << 10)
 #define MIB (1ULL << 20)
@@ -217,18 +216,8 @@ IGT_TEST_DESCRIPTION("Migration of shared virtual memory between system RAM and 
 #define BLOCK HUGE
 /* a counter change that is not checked */
 #define ANY INT64_MIN
-#define JUNK 0xdeadbeefU
-
-static int num_gpus;
-static char paths[MAX_GPUS][VSVM_PATH_MAX];
-static uint32_t gpu_ids[MAX_GPUS];
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint64_t va(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 static uint64_t elems(uint64_t bytes)
 {
@@ -238,22 +227,6 @@ static uint64_t elems(uint64_t bytes)
 static uint64_t pages(uint64_t bytes)
 {
 	return bytes / PAGE;
-}
-
-/* Keep the compiler from caching memory the GPU may have written. */
-static void gpu_barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-/* Sum of seed + i * step over i in [0, n), mod 2^64 */
-static uint64_t pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
-{
-	uint64_t s = 0, i;
-
-	for (i = 0; i < n; i++)
-		s += seed + i * step;
-	return s;
 }
 
 /* The CPU reads the first element of every page: seed + i * step for element i */
@@ -280,124 +253,11 @@ static void xread(int fd, void *buf, size_t len)
 
 /* ---- GPUs -------------------------------------------------------------------------------- */
 
-/*
- * One GPU as used by a subtest: a file (its own GPU VM), a queue and a
- * result slot. Contexts live in a pool so that those a failed subtest left
- * open are closed before the next one (the process's SVM context, and its
- * counters, end with its last file).
- */
-struct ctx {
-	int gpu;
-	int fd;		/* -1 while the slot is free */
-	uint32_t q;
-	uint32_t gpu_id;
-	bool coherent;	/* VSVM_CAP_VRAM_COHERENT */
-	struct vt_bo out; /* result slot: a GTT object bound above every CPU address */
-};
-
-static struct ctx ctxs[MAX_CTX];
-
-static void ctx_reap(void)
+/* A context on GPU @gpu; skip unless its migration counters (debugfs vsvm_svm) can be read. */
+static struct vt_ctx *mig_ctx_open(int gpu)
 {
-	int i;
-
-	for (i = 0; i < MAX_CTX; i++) {
-		if (ctxs[i].fd < 0)
-			continue;
-		if (ctxs[i].out.map)
-			munmap(ctxs[i].out.map, ctxs[i].out.size);
-		vsvm_close(ctxs[i].fd);
-		ctxs[i].fd = -1;
-	}
-}
-
-static bool has_counters(int gpu)
-{
-	char file[128];
-	const char *node = strrchr(paths[gpu], '/');
-	int minor = -1;
-
-	igt_assert(node && sscanf(node, "/renderD%d", &minor) == 1);
-	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/vsvm_svm", minor);
-	return access(file, R_OK) == 0;
-}
-
-static struct ctx *ctx_open(int gpu)
-{
-	struct ctx *c = NULL;
-	int i;
-
-	for (i = 0; i < MAX_CTX && !c; i++)
-		if (ctxs[i].fd < 0)
-			c = &ctxs[i];
-	igt_assert(c);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	igt_require_f(has_counters(gpu), "debugfs vsvm_svm of GPU %d not available\n", gpu);
-	c->gpu = gpu;
-	c->fd = vt_open(paths[gpu]);
-	c->gpu_id = gpu_ids[gpu];
-	c->coherent = vt_vram_coherent(c->fd);
-	c->q = vt_queue_create(c->fd, 0);
-	vt_bo_create(&c->out, c->fd, PAGE, VSVM_GEM_DOMAIN_GTT, 0);
-	return c;
-}
-
-static void ctx_close(struct ctx *c)
-{
-	vt_bo_destroy(&c->out);
-	vt_queue_destroy(c->fd, c->q);
-	vsvm_close(c->fd);
-	c->fd = -1;
-}
-
-/* Skip unless the GPU can hold SVM pages in VRAM; log the mode. */
-static void require_vram(struct ctx *c)
-{
-	vt_require_svm_vram(c->fd);
-	igt_debug("GPU %d: %s VRAM\n", c->gpu, c->coherent ? "coherent" : "device-private");
-}
-
-static void gpu_fill(struct ctx *c, void *dst, uint64_t n, uint64_t value)
-{
-	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(dst), value });
-	gpu_barrier();
-}
-
-static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t n)
-{
-	vt_run(c->fd, c->q, VSVM_KERNEL_COPY, n, (uint64_t[6]){ va(dst), va(src) });
-	gpu_barrier();
-}
-
-static uint64_t gpu_sum(struct ctx *c, const void *src, uint64_t n)
-{
-	return vt_gpu_checksum(c->fd, c->q, va(src), n, c->out.va, c->out.map);
-}
-
-static uint64_t gpu_verify(struct ctx *c, const void *src, uint64_t n, uint64_t seed,
-			   uint64_t step)
-{
-	return vt_gpu_verify(c->fd, c->q, va(src), n, seed, step, c->out.va, c->out.map);
-}
-
-/* The GPU finds @n elements seed + i * step at @p, by VERIFY and by CHECKSUM */
-static void gpu_check(struct ctx *c, const void *p, uint64_t n, uint64_t seed, uint64_t step,
-		      const char *what)
-{
-	uint64_t bad = gpu_verify(c, p, n, seed, step);
-
-	igt_assert_f(bad == 0, "%s: GPU %d found %llu wrong elements\n", what, c->gpu,
-		     (unsigned long long)bad);
-	igt_assert_eq_u64(gpu_sum(c, p, n), pattern_sum(seed, step, n));
-}
-
-static uint64_t vram_used(struct ctx *c)
-{
-	struct drm_vsvm_query_device q = {};
-
-	vt_query(c->fd, &q);
-	return q.vram_used;
+	igt_require_f(vt_svm_debugfs(gpu), "debugfs vsvm_svm of GPU %d not available\n", gpu);
+	return vt_ctx_open(gpu);
 }
 
 /* ---- prefetch ---------------------------------------------------------------------------- */
@@ -417,12 +277,7 @@ static int prefetch_raw(int fd, uint64_t start, uint64_t size, uint32_t location
 	return vsvm_ioctl(fd, DRM_IOCTL_VSVM_SVM_PREFETCH, &a);
 }
 
-static void prefetch(struct ctx *c, const void *p, uint64_t size, uint32_t location)
-{
-	vt_prefetch(c->fd, p, size, location);
-}
-
-static void prefetch_async(struct ctx *c, const void *p, uint64_t size, uint32_t location,
+static void prefetch_async(struct vt_ctx *c, const void *p, uint64_t size, uint32_t location,
 			   uint32_t syncobj)
 {
 	int ret = vsvm_svm_prefetch(c->fd, p, size, location, ASYNC, syncobj);
@@ -432,7 +287,7 @@ static void prefetch_async(struct ctx *c, const void *p, uint64_t size, uint32_t
 }
 
 /* The fence of @syncobj signals (within VT_DISPATCH_TIMEOUT_MS) with @status (1: no error) */
-static void expect_fence(struct ctx *c, uint32_t syncobj, int status, const char *what)
+static void expect_fence(struct vt_ctx *c, uint32_t syncobj, int status, const char *what)
 {
 	int got = vt_fence_wait_status(c->fd, syncobj);
 
@@ -440,7 +295,7 @@ static void expect_fence(struct ctx *c, uint32_t syncobj, int status, const char
 }
 
 /* @syncobj holds no fence */
-static void expect_no_fence(struct ctx *c, uint32_t syncobj, const char *what)
+static void expect_no_fence(struct vt_ctx *c, uint32_t syncobj, const char *what)
 {
 	int status = 0;
 
@@ -449,7 +304,7 @@ static void expect_no_fence(struct ctx *c, uint32_t syncobj, const char *what)
 }
 
 /* A new binary syncobj holding the fence @syncobj holds now */
-static uint32_t syncobj_copy(struct ctx *c, uint32_t syncobj)
+static uint32_t syncobj_copy(struct vt_ctx *c, uint32_t syncobj)
 {
 	uint32_t copy = vt_syncobj(c->fd, 0);
 	int sync_file = -1;
@@ -458,31 +313,6 @@ static uint32_t syncobj_copy(struct ctx *c, uint32_t syncobj)
 	igt_assert_eq(vsvm_syncobj_import_sync_file(c->fd, copy, sync_file), 0);
 	close(sync_file);
 	return copy;
-}
-
-static void set_prefetch_loc(struct ctx *c, const void *p, uint64_t size, uint32_t location)
-{
-	struct drm_vsvm_svm_attr a = { .type = VSVM_SVM_ATTR_PREFETCH_LOC, .value = location };
-	int ret = vsvm_svm_set_attr(c->fd, p, size, &a, 1);
-
-	igt_assert_f(ret == 0, "SET_ATTR PREFETCH_LOC %u: %s\n", location, strerror(-ret));
-}
-
-static void set_granularity(struct ctx *c, const void *p, uint64_t size, uint32_t gran)
-{
-	struct drm_vsvm_svm_attr a = { .type = VSVM_SVM_ATTR_GRANULARITY, .value = gran };
-	int ret = vsvm_svm_set_attr(c->fd, p, size, &a, 1);
-
-	igt_assert_f(ret == 0, "SET_ATTR GRANULARITY %u: %s\n", gran, strerror(-ret));
-}
-
-static uint32_t get_prefetch_loc(struct ctx *c, const void *p, uint64_t size)
-{
-	struct drm_vsvm_svm_attr a = { .type = VSVM_SVM_ATTR_PREFETCH_LOC, .value = JUNK };
-	int ret = vsvm_svm_get_attr(c->fd, p, size, &a, 1);
-
-	igt_assert_f(ret == 0, "GET_ATTR PREFETCH_LOC: %s\n", strerror(-ret));
-	return a.value;
 }
 
 /* ---- counters ---------------------------------------------------------------------------- */
@@ -517,16 +347,16 @@ struct delta {
 	int64_t faults;
 };
 
-static void mig_read(const struct ctx *c, struct mig *m)
+static void mig_read(const struct vt_ctx *c, struct mig *m)
 {
 	int i;
 
 	for (i = 0; i < M_NUM; i++)
-		m->v[i] = vt_svm_count(paths[c->gpu], mig_names[i]);
+		m->v[i] = vt_svm_count(vt_paths[c->gpu], mig_names[i]);
 }
 
 /* Assert the changes of the counters since *@m, then update *@m. */
-static void expect_counters(const struct ctx *c, struct mig *m, const struct delta *d,
+static void expect_counters(const struct vt_ctx *c, struct mig *m, const struct delta *d,
 			    const char *what)
 {
 	const int64_t want[M_NUM] = {
@@ -558,7 +388,7 @@ static void expect_counters(const struct ctx *c, struct mig *m, const struct del
  * device-private VRAM one CPU fault per block brought every page back,
  * with coherent VRAM nothing moved.
  */
-static void expect_cpu_access(const struct ctx *c, struct mig *m, uint64_t size, uint64_t block,
+static void expect_cpu_access(const struct vt_ctx *c, struct mig *m, uint64_t size, uint64_t block,
 			      const char *what)
 {
 	if (c->coherent)
@@ -569,36 +399,36 @@ static void expect_cpu_access(const struct ctx *c, struct mig *m, uint64_t size,
 }
 
 /* Poll (up to 2 s) until counter @name of @c is @want; assert it got there. */
-static void wait_counter(struct ctx *c, const char *name, uint64_t want)
+static void wait_counter(struct vt_ctx *c, const char *name, uint64_t want)
 {
 	int64_t end = vt_now_ns() + RELEASE_TIMEOUT_MS * NSEC_PER_MSEC;
 	uint64_t v;
 
-	while ((v = vt_svm_count(paths[c->gpu], name)) != want && vt_now_ns() < end)
+	while ((v = vt_svm_count(vt_paths[c->gpu], name)) != want && vt_now_ns() < end)
 		usleep(10000);
 	igt_assert_f(v == want, "%s of GPU %d is %llu after %d ms, expected %llu\n", name, c->gpu,
 		     (unsigned long long)v, RELEASE_TIMEOUT_MS, (unsigned long long)want);
 }
 
 /* Poll (up to 2 s) until QUERY_DEVICE reports vram_used == @want; assert it did. */
-static void wait_vram_used(struct ctx *c, uint64_t want)
+static void wait_vram_used(struct vt_ctx *c, uint64_t want)
 {
 	int64_t end = vt_now_ns() + RELEASE_TIMEOUT_MS * NSEC_PER_MSEC;
 	uint64_t v;
 
-	while ((v = vram_used(c)) != want && vt_now_ns() < end)
+	while ((v = vt_ctx_vram_used(c)) != want && vt_now_ns() < end)
 		usleep(10000);
 	igt_assert_f(v == want, "vram_used of GPU %d is %llu after %d ms, expected %llu\n", c->gpu,
 		     (unsigned long long)v, RELEASE_TIMEOUT_MS, (unsigned long long)want);
 }
 
 /* Poll (up to 2 s) until QUERY_DEVICE reports vram_used below @limit; assert it did. */
-static uint64_t wait_vram_below(struct ctx *c, uint64_t limit)
+static uint64_t wait_vram_below(struct vt_ctx *c, uint64_t limit)
 {
 	int64_t end = vt_now_ns() + RELEASE_TIMEOUT_MS * NSEC_PER_MSEC;
 	uint64_t v;
 
-	while ((v = vram_used(c)) >= limit && vt_now_ns() < end)
+	while ((v = vt_ctx_vram_used(c)) >= limit && vt_now_ns() < end)
 		usleep(10000);
 	igt_assert_f(v < limit, "vram_used of GPU %d is %llu after %d ms, expected below %llu\n",
 		     c->gpu, (unsigned long long)v, RELEASE_TIMEOUT_MS, (unsigned long long)limit);
@@ -610,31 +440,31 @@ static uint64_t wait_vram_below(struct ctx *c, uint64_t limit)
 static void test_migrate(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size), seed = 0x1000;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf;
 	struct mig m;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 
 	mig_read(c, &m);
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of 4 MiB to the GPU", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np);
 	/* mapped by the prefetch: no fault */
-	gpu_check(c, buf, n, seed, 1, "prefetched buffer");
+	vt_ctx_check(c, buf, n, seed, 1, "prefetched buffer");
 	EXPECT(c, &m, "GPU reads of the prefetched buffer");
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "second prefetch to the same GPU");
 
 	vt_check_pattern(buf, n, seed, 1, "prefetched buffer read by the CPU");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read of the prefetched buffer");
-	gpu_check(c, buf, n, seed, 1, "buffer after the CPU read");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after the CPU read");
 	/* the data is where the CPU read left it: in place */
 	EXPECT(c, &m, "GPU reads after the CPU read", .faults = c->coherent ? 0 : ANY);
 	vt_unmap(buf, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-fault ----------------------------------------------------------------------- */
@@ -643,11 +473,11 @@ static void test_migrate_fault(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size);
 	const uint64_t small = HUGE, sn = elems(small), fine = 6;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, *src, *b2, vram0;
 	struct mig m;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	src = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0xa000, 1);
@@ -655,9 +485,9 @@ static void test_migrate_fault(void)
 
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch", .pages_in = np, .bytes_copied = size, .vram_pages = np);
-	gpu_check(c, buf, n, 0xa000, 1, "prefetched buffer");
+	vt_ctx_check(c, buf, n, 0xa000, 1, "prefetched buffer");
 	EXPECT(c, &m, "GPU reads in VRAM");
 
 	/* one element of every page, in order */
@@ -668,43 +498,43 @@ static void test_migrate_fault(void)
 	igt_assert_eq_u64(m.v[M_VRAM], c->coherent ? vram0 + np : vram0);
 
 	/* again, with the GPU writing into its VRAM */
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "second prefetch", .pages_in = c->coherent ? 0 : np,
 	       .bytes_copied = c->coherent ? 0 : size, .vram_pages = c->coherent ? 0 : np);
-	gpu_copy(c, buf, src, n);
+	vt_ctx_copy(c, buf, src, n);
 	EXPECT(c, &m, "GPU COPY into VRAM", .faults = ANY);
-	gpu_check(c, buf, n, 0xb000, 3, "buffer the GPU copied into");
+	vt_ctx_check(c, buf, n, 0xb000, 3, "buffer the GPU copied into");
 	vt_check_pattern(buf, n, 0xb000, 3, "buffer the GPU copied into, read by the CPU");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read of the GPU's data");
 
 	/* CPU writes */
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "third prefetch", .pages_in = c->coherent ? 0 : np,
 	       .bytes_copied = c->coherent ? 0 : size, .vram_pages = c->coherent ? 0 : np);
 	vt_fill_pattern(buf, n, 0xc000, 5);
 	expect_cpu_access(c, &m, size, BLOCK, "CPU writes of every page");
-	gpu_check(c, buf, n, 0xc000, 5, "buffer the CPU wrote");
+	vt_ctx_check(c, buf, n, 0xc000, 5, "buffer the CPU wrote");
 	vt_check_pattern(buf, n, 0xc000, 5, "buffer the CPU wrote");
 
 	/* migrated with granularity 6: 256 KiB blocks, even once it is 9 again */
 	b2 = vt_map_aligned(small, MAP_PRIVATE);
 	vt_fill_pattern(b2, sn, 0xd000, 1);
-	set_granularity(c, b2, small, fine);
+	vt_ctx_set_attr(c, b2, small, VSVM_SVM_ATTR_GRANULARITY, fine);
 	mig_read(c, &m);
-	prefetch(c, b2, small, c->gpu_id);
+	vt_ctx_prefetch(c, b2, small, c->gpu_id);
 	EXPECT(c, &m, "prefetch with granularity 6", .pages_in = pages(small),
 	       .bytes_copied = small, .vram_pages = pages(small));
-	set_granularity(c, b2, small, VSVM_SVM_DEFAULT_GRANULARITY);
+	vt_ctx_set_attr(c, b2, small, VSVM_SVM_ATTR_GRANULARITY, VSVM_SVM_DEFAULT_GRANULARITY);
 	EXPECT(c, &m, "granularity set back to 9");
 	touch_pages(b2, small, 0xd000, 1);
 	expect_cpu_access(c, &m, small, PAGE << fine, "CPU read of every page, granularity 6");
 	vt_check_pattern(b2, sn, 0xd000, 1, "buffer migrated with granularity 6");
-	gpu_check(c, b2, sn, 0xd000, 1, "buffer migrated with granularity 6");
+	vt_ctx_check(c, b2, sn, 0xd000, 1, "buffer migrated with granularity 6");
 
 	vt_unmap(b2, small);
 	vt_unmap(src, size);
 	vt_unmap(buf, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-release --------------------------------------------------------------------- */
@@ -712,24 +542,24 @@ static void test_migrate_fault(void)
 static void test_migrate_release(void)
 {
 	const uint64_t size = 8 * MIB, half = size / 2, n = elems(size), np = pages(size);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t used0, vram0, peak, mid, *buf;
 	struct mig m;
 
-	require_vram(c);
-	used0 = vram_used(c);
+	vt_ctx_require_vram(c);
+	used0 = vt_ctx_vram_used(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0x7e1, 1);
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
 
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of 8 MiB", .pages_in = np, .bytes_copied = size, .vram_pages = np);
-	peak = vram_used(c);
+	peak = vt_ctx_vram_used(c);
 	igt_info("vram_used: %llu before, %llu with 8 MiB prefetched\n",
 		 (unsigned long long)used0, (unsigned long long)peak);
 	igt_assert_lte_u64(used0 + size, peak);
-	gpu_check(c, buf, n, 0x7e1, 1, "prefetched buffer");
+	vt_ctx_check(c, buf, n, 0x7e1, 1, "prefetched buffer");
 
 	/* half of it */
 	vt_unmap(buf, half);
@@ -737,7 +567,7 @@ static void test_migrate_release(void)
 	mid = wait_vram_below(c, peak);
 	igt_assert_lte_u64(used0 + half, mid);
 	EXPECT(c, &m, "munmap of the first half", .vram_pages = -(int64_t)(np / 2));
-	gpu_check(c, buf + elems(half), elems(half), 0x7e1 + elems(half), 1, "second half");
+	vt_ctx_check(c, buf + elems(half), elems(half), 0x7e1 + elems(half), 1, "second half");
 	EXPECT(c, &m, "GPU reads of the second half in VRAM", .faults = ANY);
 
 	/* the rest */
@@ -745,13 +575,13 @@ static void test_migrate_release(void)
 	wait_counter(c, "vram_pages", vram0);
 	wait_vram_used(c, used0);
 	EXPECT(c, &m, "munmap of the second half", .vram_pages = -(int64_t)(np / 2));
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-shared ---------------------------------------------------------------------- */
 
 /* @p is shared memory: prefetches move nothing, the GPU and the CPU use it in place */
-static void shared_no_migration(struct ctx *c, uint64_t *p, uint64_t size, uint64_t seed,
+static void shared_no_migration(struct vt_ctx *c, uint64_t *p, uint64_t size, uint64_t seed,
 				const char *what)
 {
 	const uint64_t n = elems(size);
@@ -759,25 +589,25 @@ static void shared_no_migration(struct ctx *c, uint64_t *p, uint64_t size, uint6
 
 	vt_fill_pattern(p, n, seed, 1);
 	mig_read(c, &m);
-	prefetch(c, p, size, c->gpu_id);
+	vt_ctx_prefetch(c, p, size, c->gpu_id);
 	EXPECT(c, &m, what);
-	gpu_check(c, p, n, seed, 1, what);
+	vt_ctx_check(c, p, n, seed, 1, what);
 	EXPECT(c, &m, what, .faults = ANY);
 	vt_check_pattern(p, n, seed, 1, what);
-	gpu_fill(c, p, n, seed ^ 0xfff);
+	vt_ctx_fill(c, p, n, seed ^ 0xfff);
 	vt_check_value(p, n, seed ^ 0xfff, what);
-	prefetch(c, p, size, LOC_SYSMEM);
+	vt_ctx_prefetch(c, p, size, LOC_SYSMEM);
 	EXPECT(c, &m, what, .faults = ANY);
 }
 
 static void test_migrate_shared(void)
 {
 	const uint64_t size = BUF_SIZE;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *shared, *shm;
 	int memfd;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	shared = vt_map_aligned(size, MAP_SHARED);
 	shared_no_migration(c, shared, size, 0x5a000, "MAP_SHARED | MAP_ANONYMOUS memory");
 
@@ -792,7 +622,7 @@ static void test_migrate_shared(void)
 	vt_unmap(shm, size);
 	close(memfd);
 	vt_unmap(shared, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-mixed ----------------------------------------------------------------------- */
@@ -801,13 +631,13 @@ static void test_migrate_mixed(void)
 {
 	const uint64_t part = HUGE, pn = elems(part), size = 3 * part;
 	const uint64_t seed[3] = { 0x10000000, 0x20000000, 0x30000000 };
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *range, *p[3];
 	struct mig m;
 	void *file;
 	int fd, i;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	/* anonymous | MAP_PRIVATE tmpfs file | anonymous */
 	range = vt_map_aligned(size, MAP_PRIVATE);
 	for (i = 0; i < 3; i++)
@@ -821,18 +651,18 @@ static void test_migrate_mixed(void)
 	vt_fill_pattern(p[2], pn, seed[2], 1);
 
 	mig_read(c, &m);
-	prefetch(c, range, size, c->gpu_id);
+	vt_ctx_prefetch(c, range, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of anonymous | file | anonymous", .pages_in = 2 * pages(part),
 	       .bytes_copied = 2 * part, .vram_pages = 2 * pages(part));
 	for (i = 0; i < 3; i++)
-		gpu_check(c, p[i], pn, seed[i], 1, "part of the mixed range");
+		vt_ctx_check(c, p[i], pn, seed[i], 1, "part of the mixed range");
 	EXPECT(c, &m, "GPU reads of the mixed range", .faults = ANY);
 	for (i = 0; i < 3; i++)
 		vt_check_pattern(p[i], pn, seed[i], 1, "part of the mixed range");
 	expect_cpu_access(c, &m, 2 * part, BLOCK, "CPU read of the mixed range");
 	vt_file_check_pattern(fd, 0, pn, seed[1], 1, "file behind the private mapping");
 
-	prefetch(c, range, size, LOC_SYSMEM);
+	vt_ctx_prefetch(c, range, size, LOC_SYSMEM);
 	if (c->coherent)
 		EXPECT(c, &m, "prefetch of the mixed range to system memory",
 		       .pages_out = 2 * pages(part), .bytes_copied = 2 * part,
@@ -840,12 +670,12 @@ static void test_migrate_mixed(void)
 	else
 		EXPECT(c, &m, "prefetch of the mixed range to system memory");
 	for (i = 0; i < 3; i++)
-		gpu_check(c, p[i], pn, seed[i], 1, "part of the mixed range in system memory");
+		vt_ctx_check(c, p[i], pn, seed[i], 1, "part of the mixed range in system memory");
 	EXPECT(c, &m, "GPU reads of the mixed range in system memory", .faults = ANY);
 
 	vt_unmap(range, size);
 	close(fd);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-multiple -------------------------------------------------------------------- */
@@ -853,16 +683,16 @@ static void test_migrate_mixed(void)
 static void test_migrate_multiple(void)
 {
 	const uint64_t size = HUGE, n = elems(size), np = pages(size);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf;
 	struct mig m;
 	int i;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 1, 1);
 	mig_read(c, &m);
-	prefetch(c, buf, size, LOC_SYSMEM);
+	vt_ctx_prefetch(c, buf, size, LOC_SYSMEM);
 	EXPECT(c, &m, "prefetch of system memory to system memory");
 
 	for (i = 0; i < NTIMES; i++) {
@@ -871,24 +701,24 @@ static void test_migrate_multiple(void)
 		igt_debug("round trip %d\n", i);
 		vt_fill_pattern(buf, n, seed, step);
 		EXPECT(c, &m, "CPU writes to system memory");
-		prefetch(c, buf, size, c->gpu_id);
+		vt_ctx_prefetch(c, buf, size, c->gpu_id);
 		EXPECT(c, &m, "prefetch to the GPU", .pages_in = np, .bytes_copied = size,
 		       .vram_pages = np);
-		gpu_check(c, buf, n, seed, step, "buffer in VRAM");
+		vt_ctx_check(c, buf, n, seed, step, "buffer in VRAM");
 		EXPECT(c, &m, "GPU reads in VRAM");
 		if (c->coherent) {
 			vt_check_pattern(buf, n, seed, step, "buffer in coherent VRAM");
 			EXPECT(c, &m, "CPU read of coherent VRAM");
 		}
-		prefetch(c, buf, size, LOC_SYSMEM);
+		vt_ctx_prefetch(c, buf, size, LOC_SYSMEM);
 		EXPECT(c, &m, "prefetch to system memory", .pages_out = np, .bytes_copied = size,
 		       .vram_pages = -(int64_t)np);
 		vt_check_pattern(buf, n, seed, step, "buffer back in system memory");
-		gpu_check(c, buf, n, seed, step, "buffer back in system memory");
+		vt_ctx_check(c, buf, n, seed, step, "buffer back in system memory");
 		EXPECT(c, &m, "reads of system memory", .faults = ANY);
 	}
 	vt_unmap(buf, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-zero ------------------------------------------------------------------------ */
@@ -897,30 +727,30 @@ static void test_migrate_zero(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size), half = size / 2;
 	const uint64_t hn = elems(half), seed = 0x2e40;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, *part;
 	struct mig m;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	mig_read(c, &m);
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of never-touched memory", .pages_in = np, .vram_pages = np);
-	gpu_check(c, buf, n, 0, 0, "zero-filled VRAM");
+	vt_ctx_check(c, buf, n, 0, 0, "zero-filled VRAM");
 	EXPECT(c, &m, "GPU reads of zero-filled VRAM");
 	vt_check_value(buf, n, 0, "zero-filled VRAM read by the CPU");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read of zero-filled VRAM");
-	gpu_check(c, buf, n, 0, 0, "zero-filled VRAM after the CPU read");
+	vt_ctx_check(c, buf, n, 0, 0, "zero-filled VRAM after the CPU read");
 	EXPECT(c, &m, "GPU reads after the CPU read", .faults = ANY);
 
 	/* 2 MiB written by the CPU, 2 MiB never touched */
 	part = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(part, hn, seed, 1);
-	prefetch(c, part, size, c->gpu_id);
+	vt_ctx_prefetch(c, part, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch of half-written memory", .pages_in = np, .bytes_copied = half,
 	       .vram_pages = np);
-	gpu_check(c, part, hn, seed, 1, "written half");
-	gpu_check(c, part + hn, hn, 0, 0, "never-touched half");
+	vt_ctx_check(c, part, hn, seed, 1, "written half");
+	vt_ctx_check(c, part + hn, hn, 0, 0, "never-touched half");
 	EXPECT(c, &m, "GPU reads of the half-written buffer");
 	vt_check_pattern(part, hn, seed, 1, "written half");
 	vt_check_value(part + hn, hn, 0, "never-touched half");
@@ -928,7 +758,7 @@ static void test_migrate_zero(void)
 
 	vt_unmap(part, size);
 	vt_unmap(buf, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- cow-in-device ----------------------------------------------------------------------- */
@@ -938,23 +768,23 @@ static void test_cow_in_device(void)
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size);
 	const uint64_t orig = 0xc0c0000, childs = 0xc41d0000, later = 0x1a7e0000;
 	const uint64_t last = 0x1a57000;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, vram0, used0;
 	int up[2], down[2];
 	struct mig m;
 	char go = 1;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	igt_assert_eq(pipe(up), 0);
 	igt_assert_eq(pipe(down), 0);
-	used0 = vram_used(c);
+	used0 = vt_ctx_vram_used(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, orig, 1);
 	mig_read(c, &m);
 	vram0 = m.v[M_VRAM];
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch", .pages_in = np, .bytes_copied = size, .vram_pages = np);
-	gpu_check(c, buf, n, orig, 1, "prefetched buffer");
+	vt_ctx_check(c, buf, n, orig, 1, "prefetched buffer");
 
 	/* the child writes every page of its copy */
 	igt_fork(child, 1) {
@@ -969,7 +799,7 @@ static void test_cow_in_device(void)
 	xread(up[0], &go, 1);
 	/* the child's CPU faults count in the counters of the process that migrated */
 	expect_cpu_access(c, &m, size, BLOCK, "the child's CPU writes");
-	gpu_check(c, buf, n, orig, 1, "the parent's data after the child's writes");
+	vt_ctx_check(c, buf, n, orig, 1, "the parent's data after the child's writes");
 	vt_check_pattern(buf, n, orig, 1, "the parent's data after the child's writes");
 	/*
 	 * From here on a coherent page of the parent may be copied on write by
@@ -977,17 +807,17 @@ static void test_cow_in_device(void)
 	 */
 	EXPECT(c, &m, "the parent's reads", .vram_pages = c->coherent ? ANY : 0, .faults = ANY);
 	vt_fill_pattern(buf, n, later, 1);
-	gpu_check(c, buf, n, later, 1, "the parent's new data");
+	vt_ctx_check(c, buf, n, later, 1, "the parent's new data");
 	vt_check_pattern(buf, n, later, 1, "the parent's new data");
 	EXPECT(c, &m, "the parent's writes", .vram_pages = c->coherent ? ANY : 0, .faults = ANY);
 	xwrite(down[1], &go, 1);
 	igt_waitchildren();
 
 	/* the other way round: the parent writes, the child keeps the data of the fork */
-	prefetch(c, buf, size, LOC_SYSMEM);
+	vt_ctx_prefetch(c, buf, size, LOC_SYSMEM);
 	mig_read(c, &m);
 	igt_assert_eq_u64(m.v[M_VRAM], vram0);
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch before the second fork", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np);
 	igt_fork(child, 1) {
@@ -1003,7 +833,7 @@ static void test_cow_in_device(void)
 	else
 		expect_cpu_access(c, &m, size, BLOCK,
 				  "the parent's writes to device-private VRAM shared with a child");
-	gpu_check(c, buf, n, last, 1, "the parent's data written after the fork");
+	vt_ctx_check(c, buf, n, last, 1, "the parent's data written after the fork");
 	vt_check_pattern(buf, n, last, 1, "the parent's data written after the fork");
 	xwrite(down[1], &go, 1);
 	igt_waitchildren();
@@ -1015,7 +845,7 @@ static void test_cow_in_device(void)
 	close(up[1]);
 	close(down[0]);
 	close(down[1]);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- gup-on-device ----------------------------------------------------------------------- */
@@ -1024,13 +854,13 @@ static void test_gup_on_device(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size), half = size / 2;
 	const uint64_t hn = elems(half), seed = 0x6e9000;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	int to_child[2], from_child[2], fd;
 	uint64_t *buf, *copy, addr;
 	struct mig m;
 	char done;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	igt_assert_eq(pipe(to_child), 0);
 	igt_assert_eq(pipe(from_child), 0);
 	/* under Yama ptrace_scope 1 a child may not read its parent's memory without this */
@@ -1055,12 +885,12 @@ static void test_gup_on_device(void)
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(c, &m);
-	prefetch(c, buf, size, c->gpu_id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	EXPECT(c, &m, "prefetch", .pages_in = np, .bytes_copied = size, .vram_pages = np);
-	gpu_check(c, buf, n, seed, 1, "prefetched buffer");
+	vt_ctx_check(c, buf, n, seed, 1, "prefetched buffer");
 	EXPECT(c, &m, "GPU reads in VRAM");
 
-	addr = va(buf);
+	addr = vt_va(buf);
 	xwrite(to_child[1], &addr, sizeof(addr));
 	xread(from_child[0], &done, 1);
 	igt_waitchildren();
@@ -1077,7 +907,7 @@ static void test_gup_on_device(void)
 	free(copy);
 	close(fd);
 
-	gpu_check(c, buf, n, seed, 1, "buffer after get_user_pages()");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after get_user_pages()");
 	vt_check_pattern(buf, n, seed, 1, "buffer after get_user_pages()");
 	EXPECT(c, &m, "reads after get_user_pages()", .faults = ANY);
 	vt_unmap(buf, size);
@@ -1085,15 +915,15 @@ static void test_gup_on_device(void)
 	close(to_child[1]);
 	close(from_child[0]);
 	close(from_child[1]);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- prefetch-hole ----------------------------------------------------------------------- */
 
 /* Pages a failed prefetch over [a | hole | b] moved: none, or the part before the hole */
-static uint64_t moved_before_hole(struct ctx *c, struct mig *m, uint64_t part, const char *what)
+static uint64_t moved_before_hole(struct vt_ctx *c, struct mig *m, uint64_t part, const char *what)
 {
-	uint64_t moved = vt_svm_count(paths[c->gpu], "pages_in") - m->v[M_IN];
+	uint64_t moved = vt_svm_count(vt_paths[c->gpu], "pages_in") - m->v[M_IN];
 
 	igt_info("%s moved %llu pages\n", what, (unsigned long long)moved);
 	igt_assert_f(moved == 0 || moved == pages(part),
@@ -1108,15 +938,15 @@ static uint64_t moved_before_hole(struct ctx *c, struct mig *m, uint64_t part, c
  * @moved pages in VRAM were those of the part before the hole (a prefetch
  * of it alone to system memory brings them all back).
  */
-static void check_around_hole(struct ctx *c, struct mig *m, uint64_t *a, uint64_t *b,
+static void check_around_hole(struct vt_ctx *c, struct mig *m, uint64_t *a, uint64_t *b,
 			      uint64_t part, uint64_t moved, uint64_t vram0)
 {
 	const uint64_t pn = elems(part);
 
-	gpu_check(c, a, pn, 0xa0a0, 1, "part before the hole");
-	gpu_check(c, b, pn, 0xb0b0, 1, "part after the hole");
+	vt_ctx_check(c, a, pn, 0xa0a0, 1, "part before the hole");
+	vt_ctx_check(c, b, pn, 0xb0b0, 1, "part after the hole");
 	EXPECT(c, m, "GPU reads around the hole", .faults = ANY);
-	prefetch(c, a, part, LOC_SYSMEM);
+	vt_ctx_prefetch(c, a, part, LOC_SYSMEM);
 	EXPECT(c, m, "prefetch of the part before the hole to system memory",
 	       .pages_out = moved, .bytes_copied = moved * PAGE, .vram_pages = -(int64_t)moved);
 	igt_assert_eq_u64(m->v[M_VRAM], vram0);
@@ -1128,12 +958,12 @@ static void check_around_hole(struct ctx *c, struct mig *m, uint64_t *a, uint64_
 static void test_prefetch_hole(void)
 {
 	const uint64_t part = HUGE, pn = elems(part), pp = pages(part);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *range, *a, *hole, *b, moved, vram0;
 	struct mig m;
 	uint32_t h;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	range = vt_map_aligned(3 * part, MAP_PRIVATE);
 	a = range;
 	hole = range + pn;
@@ -1156,15 +986,15 @@ static void test_prefetch_hole(void)
 	EXPECT(c, &m, "prefetches in, from and over the hole");
 
 	/* each part alone */
-	prefetch(c, a, part, c->gpu_id);
-	prefetch(c, b, part, c->gpu_id);
+	vt_ctx_prefetch(c, a, part, c->gpu_id);
+	vt_ctx_prefetch(c, b, part, c->gpu_id);
 	EXPECT(c, &m, "prefetch of both parts", .pages_in = 2 * pp, .bytes_copied = 2 * part,
 	       .vram_pages = 2 * pp);
-	gpu_check(c, a, pn, 0xa0a0, 1, "part before the hole in VRAM");
-	gpu_check(c, b, pn, 0xb0b0, 1, "part after the hole in VRAM");
+	vt_ctx_check(c, a, pn, 0xa0a0, 1, "part before the hole in VRAM");
+	vt_ctx_check(c, b, pn, 0xb0b0, 1, "part after the hole in VRAM");
 	EXPECT(c, &m, "GPU reads of both parts in VRAM");
-	prefetch(c, a, part, LOC_SYSMEM);
-	prefetch(c, b, part, LOC_SYSMEM);
+	vt_ctx_prefetch(c, a, part, LOC_SYSMEM);
+	vt_ctx_prefetch(c, b, part, LOC_SYSMEM);
 	EXPECT(c, &m, "prefetch of both parts to system memory", .pages_out = 2 * pp,
 	       .bytes_copied = 2 * part, .vram_pages = -2 * (int64_t)pp);
 
@@ -1178,7 +1008,7 @@ static void test_prefetch_hole(void)
 	vt_syncobj_destroy(c->fd, h);
 	vt_unmap(a, part);
 	vt_unmap(b, part);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- prefetch-async ---------------------------------------------------------------------- */
@@ -1187,14 +1017,14 @@ static void test_prefetch_async(void)
 {
 	const uint64_t size = 8 * MIB, n = elems(size), np = pages(size), half = size / 2;
 	const uint64_t seed = 0xa51c000;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, used0, vram0;
 	uint32_t h, first;
 	struct mig m;
 	int status;
 
-	require_vram(c);
-	used0 = vram_used(c);
+	vt_ctx_require_vram(c);
+	used0 = vt_ctx_vram_used(c);
 	h = vt_syncobj(c->fd, 0);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
@@ -1205,7 +1035,7 @@ static void test_prefetch_async(void)
 	expect_fence(c, h, 1, "asynchronous prefetch to the GPU");
 	EXPECT(c, &m, "asynchronous prefetch of 8 MiB to the GPU", .pages_in = np,
 	       .bytes_copied = size, .vram_pages = np);
-	gpu_check(c, buf, n, seed, 1, "asynchronously prefetched buffer");
+	vt_ctx_check(c, buf, n, seed, 1, "asynchronously prefetched buffer");
 	EXPECT(c, &m, "GPU reads after an asynchronous prefetch");
 
 	/* back, through the same syncobj (it holds a signalled fence) */
@@ -1214,7 +1044,7 @@ static void test_prefetch_async(void)
 	EXPECT(c, &m, "asynchronous prefetch of 8 MiB to system memory", .pages_out = np,
 	       .bytes_copied = size, .vram_pages = -(int64_t)np);
 	vt_check_pattern(buf, n, seed, 1, "buffer back in system memory");
-	gpu_check(c, buf, n, seed, 1, "buffer back in system memory");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer back in system memory");
 	EXPECT(c, &m, "reads of system memory", .faults = ANY);
 
 	/* two in a row on one syncobj; the first fence is kept in another one */
@@ -1225,24 +1055,24 @@ static void test_prefetch_async(void)
 	expect_fence(c, first, 1, "first of two asynchronous prefetches");
 	EXPECT(c, &m, "two asynchronous prefetches of 4 MiB", .pages_in = np,
 	       .bytes_copied = size, .vram_pages = np);
-	gpu_check(c, buf, n, seed, 1, "buffer prefetched in two halves");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer prefetched in two halves");
 	EXPECT(c, &m, "GPU reads after two asynchronous prefetches");
 	vt_check_pattern(buf, n, seed, 1, "buffer prefetched in two halves");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read after two asynchronous prefetches");
 
 	/* GPU and CPU reads racing with asynchronous prefetches */
-	prefetch(c, buf, size, LOC_SYSMEM);
+	vt_ctx_prefetch(c, buf, size, LOC_SYSMEM);
 	prefetch_async(c, buf, size, c->gpu_id, h);
-	gpu_check(c, buf, n, seed, 1, "buffer read during a prefetch to the GPU");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer read during a prefetch to the GPU");
 	vt_check_pattern(buf, n, seed, 1, "buffer read during a prefetch to the GPU");
 	expect_fence(c, h, 1, "asynchronous prefetch to the GPU during reads");
 	prefetch_async(c, buf, size, LOC_SYSMEM, h);
 	vt_check_pattern(buf, n, seed, 1, "buffer read during a prefetch to system memory");
-	gpu_check(c, buf, n, seed, 1, "buffer read during a prefetch to system memory");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer read during a prefetch to system memory");
 	expect_fence(c, h, 1, "asynchronous prefetch to system memory during reads");
-	prefetch(c, buf, size, LOC_SYSMEM);
-	igt_assert_eq_u64(vt_svm_count(paths[c->gpu], "vram_pages"), vram0);
-	gpu_check(c, buf, n, seed, 1, "buffer after the races");
+	vt_ctx_prefetch(c, buf, size, LOC_SYSMEM);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[c->gpu], "vram_pages"), vram0);
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after the races");
 	vt_check_pattern(buf, n, seed, 1, "buffer after the races");
 	vt_unmap(buf, size);
 	wait_vram_used(c, used0);
@@ -1261,7 +1091,7 @@ static void test_prefetch_async(void)
 
 	vt_syncobj_destroy(c->fd, first);
 	vt_syncobj_destroy(c->fd, h);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- prefetch-bad-args ------------------------------------------------------------------- */
@@ -1272,8 +1102,8 @@ static uint32_t unknown_gpu_id(void)
 	uint32_t id = 12345;
 	int g;
 
-	for (g = 0; g < num_gpus; g++)
-		if (gpu_ids[g] == id) {
+	for (g = 0; g < vt_num_gpus; g++)
+		if (vt_gpu_ids[g] == id) {
 			id++;
 			g = -1;
 		}
@@ -1293,7 +1123,7 @@ struct bad_case {
 	int err;
 };
 
-static void bad_prefetch(struct ctx *c, uint32_t h, const struct bad_case *b)
+static void bad_prefetch(struct vt_ctx *c, uint32_t h, const struct bad_case *b)
 {
 	int ret = prefetch_raw(c->fd, b->start, b->size, b->location, b->flags, b->syncobj, b->pad);
 
@@ -1310,7 +1140,7 @@ static void bad_prefetch(struct ctx *c, uint32_t h, const struct bad_case *b)
 static void test_prefetch_bad_args(void)
 {
 	const uint64_t S = HUGE, P = PAGE, n = elems(S);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, *around, *pfn, *holes, used0, T, B;
 	uint32_t id = c->gpu_id, bad_id = unknown_gpu_id(), h, gem, h2;
 	/* without VSVM_CAP_SVM_VRAM a prefetch only maps */
@@ -1318,11 +1148,11 @@ static void test_prefetch_bad_args(void)
 	struct mig m;
 	unsigned int i;
 
-	used0 = vram_used(c);
+	used0 = vt_ctx_vram_used(c);
 	h = vt_syncobj(c->fd, 0);
 	buf = vt_map_aligned(S, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, 0xbad0000, 1);
-	T = va(buf);
+	T = vt_va(buf);
 	/* [unmapped page | page] */
 	holes = mmap(NULL, 2 * P, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	igt_assert(holes != MAP_FAILED);
@@ -1332,7 +1162,7 @@ static void test_prefetch_bad_args(void)
 	pfn = vt_gem_mmap(c->fd, gem, S);
 	/* a buffer object bound at the CPU addresses [around + P, around + P + S) */
 	around = vt_map_aligned(S + 2 * P, MAP_PRIVATE);
-	B = va(around) + P;
+	B = vt_va(around) + P;
 	vt_bind(c->fd, gem, B, 0, S, 0);
 	mig_read(c, &m);
 
@@ -1363,19 +1193,19 @@ static void test_prefetch_bad_args(void)
 			  -EOVERFLOW },
 			{ "kernel address", 0xffff800000000000ULL, P, id, 0, 0, 0, true,
 			  -EOVERFLOW },
-			{ "unmapped range", va(holes), P, id, 0, 0, 0, false, -EFAULT },
-			{ "range with an unmapped page", va(holes), 2 * P, id, 0, 0, 0, false,
+			{ "unmapped range", vt_va(holes), P, id, 0, 0, 0, false, -EFAULT },
+			{ "range with an unmapped page", vt_va(holes), 2 * P, id, 0, 0, 0, false,
 			  -EFAULT },
-			{ "range with an unmapped page, to system memory", va(holes), 2 * P,
+			{ "range with an unmapped page, to system memory", vt_va(holes), 2 * P,
 			  LOC_SYSMEM, 0, 0, 0, false, -EFAULT },
-			{ "buffer-object mapping", va(pfn), S, id, 0, 0, 0, false, -EFAULT },
+			{ "buffer-object mapping", vt_va(pfn), S, id, 0, 0, 0, false, -EFAULT },
 			{ "over a binding", B, S, id, 0, 0, 0, false, -EADDRINUSE },
-			{ "over the first page of a binding", va(around), 2 * P, id, 0, 0, 0, false,
-			  -EADDRINUSE },
+			{ "over the first page of a binding", vt_va(around), 2 * P, id, 0, 0, 0,
+			  false, -EADDRINUSE },
 			{ "over the last page of a binding", B + S - P, 2 * P, id, 0, 0, 0, false,
 			  -EADDRINUSE },
 			{ "inside a binding", B + MIB, P, id, 0, 0, 0, false, -EADDRINUSE },
-			{ "around a binding", va(around), S + 2 * P, id, 0, 0, 0, false,
+			{ "around a binding", vt_va(around), S + 2 * P, id, 0, 0, 0, false,
 			  -EADDRINUSE },
 			{ "over a binding, to system memory", B, S, LOC_SYSMEM, 0, 0, 0, false,
 			  -EADDRINUSE },
@@ -1384,9 +1214,9 @@ static void test_prefetch_bad_args(void)
 		for (i = 0; i < ARRAY_SIZE(cases); i++)
 			bad_prefetch(c, h, &cases[i]);
 	}
-	if (num_gpus > 1) {
+	if (vt_num_gpus > 1) {
 		const struct bad_case closed = {
-			"gpu_id of a GPU the process has not opened", T, S, gpu_ids[1], 0, 0, 0,
+			"gpu_id of a GPU the process has not opened", T, S, vt_gpu_ids[1], 0, 0, 0,
 			true, -EINVAL,
 		};
 
@@ -1405,27 +1235,27 @@ static void test_prefetch_bad_args(void)
 	/* nothing happened */
 	expect_no_fence(c, h, "after the rejected prefetches");
 	EXPECT(c, &m, "rejected prefetches");
-	igt_assert_eq_u64(vram_used(c), used0);
+	igt_assert_eq_u64(vt_ctx_vram_used(c), used0);
 
 	/* asynchronous: holes and PFN mappings are found on the way */
-	igt_assert_eq(prefetch_raw(c->fd, va(holes), 2 * P, id, ASYNC, h, 0), 0);
+	igt_assert_eq(prefetch_raw(c->fd, vt_va(holes), 2 * P, id, ASYNC, h, 0), 0);
 	expect_fence(c, h, -EFAULT, "asynchronous prefetch of a range with an unmapped page");
-	igt_assert_eq(prefetch_raw(c->fd, va(pfn), S, id, ASYNC, h, 0), 0);
+	igt_assert_eq(prefetch_raw(c->fd, vt_va(pfn), S, id, ASYNC, h, 0), 0);
 	expect_fence(c, h, -EFAULT, "asynchronous prefetch of a buffer-object mapping");
 	EXPECT(c, &m, "asynchronous prefetches of a hole and a buffer-object mapping");
 
 	/* valid prefetches work: next to the binding, where it was, the buffer */
-	prefetch(c, around, P, id);
+	vt_ctx_prefetch(c, around, P, id);
 	EXPECT(c, &m, "prefetch of a never-touched page next to a binding", .pages_in = v,
 	       .vram_pages = v);
 	vt_unbind(c->fd, B, S);
-	prefetch(c, (void *)(uintptr_t)B, S, id);
+	vt_ctx_prefetch(c, (void *)(uintptr_t)B, S, id);
 	EXPECT(c, &m, "prefetch where a binding was", .pages_in = v * pages(S),
 	       .vram_pages = v * pages(S));
-	prefetch(c, buf, S, id);
+	vt_ctx_prefetch(c, buf, S, id);
 	EXPECT(c, &m, "prefetch of the buffer", .pages_in = v * pages(S), .bytes_copied = v * S,
 	       .vram_pages = v * pages(S));
-	gpu_check(c, buf, n, 0xbad0000, 1, "buffer after the rejected prefetches");
+	vt_ctx_check(c, buf, n, 0xbad0000, 1, "buffer after the rejected prefetches");
 	EXPECT(c, &m, "GPU reads of the buffer in VRAM");
 	h2 = vt_syncobj(c->fd, 0);
 	igt_assert_eq(prefetch_raw(c->fd, T, S, LOC_SYSMEM, ASYNC, h2, 0), 0);
@@ -1442,7 +1272,7 @@ static void test_prefetch_bad_args(void)
 	vt_unmap(holes + PAGE_ELEMS, P);
 	vt_unmap(buf, S);
 	wait_vram_used(c, used0);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- prefetch-attr ----------------------------------------------------------------------- */
@@ -1450,40 +1280,40 @@ static void test_prefetch_bad_args(void)
 static void test_prefetch_attr(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size), seed = 0xa77;
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf;
 	struct mig m;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(c, &m);
 
-	set_prefetch_loc(c, buf, size, c->gpu_id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c->gpu_id);
 	EXPECT(c, &m, "PREFETCH_LOC to the GPU", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np);
-	igt_assert_eq_u32(get_prefetch_loc(c, buf, size), c->gpu_id);
+	igt_assert_eq_u32(vt_ctx_get_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC), c->gpu_id);
 	/* mapped too: no fault */
-	gpu_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU");
 	EXPECT(c, &m, "GPU reads after PREFETCH_LOC to the GPU");
 
-	set_prefetch_loc(c, buf, size, LOC_SYSMEM);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, LOC_SYSMEM);
 	EXPECT(c, &m, "PREFETCH_LOC to system memory", .pages_out = np, .bytes_copied = size,
 	       .vram_pages = -(int64_t)np);
-	igt_assert_eq_u32(get_prefetch_loc(c, buf, size), LOC_SYSMEM);
+	igt_assert_eq_u32(vt_ctx_get_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC), LOC_SYSMEM);
 	vt_check_pattern(buf, n, seed, 1, "buffer after PREFETCH_LOC to system memory");
 	EXPECT(c, &m, "CPU read of system memory");
-	gpu_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to system memory");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to system memory");
 
-	set_prefetch_loc(c, buf, size, c->gpu_id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c->gpu_id);
 	EXPECT(c, &m, "PREFETCH_LOC to the GPU again", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np, .faults = ANY);
-	gpu_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU again");
+	vt_ctx_check(c, buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU again");
 	EXPECT(c, &m, "GPU reads after PREFETCH_LOC to the GPU again");
 	vt_check_pattern(buf, n, seed, 1, "buffer after PREFETCH_LOC to the GPU again");
 	expect_cpu_access(c, &m, size, BLOCK, "CPU read after PREFETCH_LOC to the GPU");
 	vt_unmap(buf, size);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- prefetch-threads -------------------------------------------------------------------- */
@@ -1495,7 +1325,7 @@ static void test_prefetch_attr(void)
 
 /* State shared by the prefetching threads and the checking thread */
 struct pt_state {
-	struct ctx *c;
+	struct vt_ctx *c;
 	uint64_t *buf;
 	uint64_t seed;
 	atomic_int error;	/* the first error of a prefetch, 0 if none */
@@ -1535,14 +1365,14 @@ static void *pt_prefetch_fn(void *arg)
 static void *pt_check_fn(void *arg)
 {
 	struct pt_state *s = arg;
-	const uint64_t n = elems(PT_SIZE), sum = pattern_sum(s->seed, 1, n);
+	const uint64_t n = elems(PT_SIZE), sum = vt_pattern_sum(s->seed, 1, n);
 	uint64_t i;
 
 	do {
 		for (i = 0; i < n; i++)
 			s->cpu_bad += s->buf[i] != s->seed + i;
-		s->gpu_bad += gpu_sum(s->c, s->buf, n) != sum;
-		s->gpu_bad += gpu_verify(s->c, s->buf, n, s->seed, 1) != 0;
+		s->gpu_bad += vt_ctx_sum(s->c, s->buf, n) != sum;
+		s->gpu_bad += vt_ctx_verify(s->c, s->buf, n, s->seed, 1) != 0;
 		s->rounds++;
 	} while (!atomic_load(&s->stop) || s->rounds < 2);
 	return NULL;
@@ -1551,7 +1381,7 @@ static void *pt_check_fn(void *arg)
 static void test_prefetch_threads(void)
 {
 	const uint64_t n = elems(PT_SIZE), np = pages(PT_SIZE);
-	struct ctx *c = ctx_open(0);
+	struct vt_ctx *c = mig_ctx_open(0);
 	struct pt_thread t[PT_THREADS];
 	struct pt_state s = { .c = c, .seed = 0x7410000 };
 	pthread_t checker;
@@ -1559,10 +1389,10 @@ static void test_prefetch_threads(void)
 	struct mig m;
 	int i;
 
-	require_vram(c);
+	vt_ctx_require_vram(c);
 	s.buf = vt_map_aligned(PT_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(s.buf, n, s.seed, 1);
-	vram0 = vt_svm_count(paths[c->gpu], "vram_pages");
+	vram0 = vt_svm_count(vt_paths[c->gpu], "vram_pages");
 
 	igt_assert_eq(pthread_create(&checker, NULL, pt_check_fn, &s), 0);
 	for (i = 0; i < PT_THREADS; i++) {
@@ -1580,20 +1410,20 @@ static void test_prefetch_threads(void)
 	igt_assert_eq_u64(s.cpu_bad, 0);
 	igt_assert_eq_u64(s.gpu_bad, 0);
 
-	prefetch(c, s.buf, PT_SIZE, LOC_SYSMEM);
-	igt_assert_eq_u64(vt_svm_count(paths[c->gpu], "vram_pages"), vram0);
+	vt_ctx_prefetch(c, s.buf, PT_SIZE, LOC_SYSMEM);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[c->gpu], "vram_pages"), vram0);
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
-	gpu_check(c, s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
+	vt_ctx_check(c, s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
 	mig_read(c, &m);
-	prefetch(c, s.buf, PT_SIZE, c->gpu_id);
+	vt_ctx_prefetch(c, s.buf, PT_SIZE, c->gpu_id);
 	EXPECT(c, &m, "prefetch of 16 MiB after the concurrent ones", .pages_in = np,
 	       .bytes_copied = PT_SIZE, .vram_pages = np);
-	gpu_check(c, s.buf, n, s.seed, 1, "buffer in VRAM");
+	vt_ctx_check(c, s.buf, n, s.seed, 1, "buffer in VRAM");
 	EXPECT(c, &m, "GPU reads of 16 MiB in VRAM");
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer in VRAM");
 	expect_cpu_access(c, &m, PT_SIZE, BLOCK, "CPU read of 16 MiB in VRAM");
 	vt_unmap(s.buf, PT_SIZE);
-	ctx_close(c);
+	vt_ctx_close(c);
 }
 
 /* ---- migrate-two-gpus -------------------------------------------------------------------- */
@@ -1601,97 +1431,82 @@ static void test_prefetch_threads(void)
 static void test_migrate_two_gpus(void)
 {
 	const uint64_t size = BUF_SIZE, n = elems(size), np = pages(size), seed = 0x2690000;
-	struct ctx *a, *b;
+	struct vt_ctx *a, *b;
 	struct mig ma, mb;
 	uint64_t *buf;
 
-	igt_require_f(num_gpus >= 2, "%d GPU(s), the test needs 2\n", num_gpus);
-	a = ctx_open(0);
-	b = ctx_open(1);
-	require_vram(a);
-	require_vram(b);
+	igt_require_f(vt_num_gpus >= 2, "%d GPU(s), the test needs 2\n", vt_num_gpus);
+	a = mig_ctx_open(0);
+	b = mig_ctx_open(1);
+	vt_ctx_require_vram(a);
+	vt_ctx_require_vram(b);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mig_read(a, &ma);
 	mig_read(b, &mb);
 
-	prefetch(a, buf, size, a->gpu_id);
+	vt_ctx_prefetch(a, buf, size, a->gpu_id);
 	EXPECT(a, &ma, "prefetch to GPU 0", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np);
 	EXPECT(b, &mb, "prefetch to GPU 0");
-	gpu_check(a, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 0");
+	vt_ctx_check(a, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 0");
 	EXPECT(a, &ma, "GPU 0 reads its VRAM");
 
 	/* in place on GPU 1: peer access, nothing moves */
-	gpu_check(b, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 1");
+	vt_ctx_check(b, buf, n, seed, 1, "buffer in GPU 0's VRAM, read by GPU 1");
 	EXPECT(a, &ma, "GPU 1 reads data in GPU 0's VRAM");
 	EXPECT(b, &mb, "GPU 1 reads data in GPU 0's VRAM", .faults = ANY);
 
 	/* back to system memory, then to GPU 1 */
-	prefetch(a, buf, size, VSVM_SVM_LOCATION_SYSMEM);
+	vt_ctx_prefetch(a, buf, size, VSVM_SVM_LOCATION_SYSMEM);
 	EXPECT(a, &ma, "prefetch to system memory", .pages_out = np, .bytes_copied = size,
 	       .vram_pages = -(int64_t)np);
 
-	prefetch(b, buf, size, b->gpu_id);
+	vt_ctx_prefetch(b, buf, size, b->gpu_id);
 	EXPECT(b, &mb, "prefetch to GPU 1", .pages_in = np, .bytes_copied = size,
 	       .vram_pages = np);
 	EXPECT(a, &ma, "prefetch to GPU 1");
-	gpu_check(b, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 1");
+	vt_ctx_check(b, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 1");
 	EXPECT(b, &mb, "GPU 1 reads its VRAM");
-	gpu_check(a, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 0");
+	vt_ctx_check(a, buf, n, seed, 1, "buffer in GPU 1's VRAM, read by GPU 0");
 	EXPECT(b, &mb, "GPU 0 reads data in GPU 1's VRAM");
 	EXPECT(a, &ma, "GPU 0 reads data in GPU 1's VRAM", .faults = ANY);
 
 	/* from one VRAM to the other directly: GPU 1's copy engine reads GPU 0's VRAM */
-	prefetch(a, buf, size, a->gpu_id);
+	vt_ctx_prefetch(a, buf, size, a->gpu_id);
 	EXPECT(a, &ma, "prefetch from GPU 1's VRAM to GPU 0", .pages_in = np,
 	       .bytes_copied = size, .vram_pages = np);
 	EXPECT(b, &mb, "prefetch from GPU 1's VRAM to GPU 0", .pages_out = np,
 	       .vram_pages = -(int64_t)np);
-	prefetch(b, buf, size, b->gpu_id);
+	vt_ctx_prefetch(b, buf, size, b->gpu_id);
 	EXPECT(b, &mb, "prefetch from GPU 0's VRAM to GPU 1", .pages_in = np,
 	       .bytes_copied = size, .vram_pages = np);
 	EXPECT(a, &ma, "prefetch from GPU 0's VRAM to GPU 1", .pages_out = np,
 	       .vram_pages = -(int64_t)np);
-	gpu_check(b, buf, n, seed, 1, "buffer moved from GPU 0's VRAM to GPU 1's");
+	vt_ctx_check(b, buf, n, seed, 1, "buffer moved from GPU 0's VRAM to GPU 1's");
 	EXPECT(b, &mb, "GPU 1 reads its VRAM");
 	vt_check_pattern(buf, n, seed, 1, "buffer in GPU 1's VRAM, read by the CPU");
 	expect_cpu_access(b, &mb, size, BLOCK, "CPU read of GPU 1's VRAM");
 	EXPECT(a, &ma, "CPU read of GPU 1's VRAM");
 
 	vt_unmap(buf, size);
-	ctx_close(b);
-	ctx_close(a);
+	vt_ctx_close(b);
+	vt_ctx_close(a);
 }
 
 /* ---- main -------------------------------------------------------------------------------- */
 
-static void check_svm_gpus(void)
-{
-	int g, fd;
-
-	for (g = 0; g < MAX_CTX; g++)
-		ctxs[g].fd = -1;
-	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
-	for (g = 0; g < num_gpus; g++) {
-		fd = vt_open(paths[g]);
-		igt_require_f(vt_caps(fd) & VSVM_CAP_SVM, "GPU %d has no VSVM_CAP_SVM\n", g);
-		gpu_ids[g] = vt_gpu_id(fd);
-		vsvm_close(fd);
-	}
-}
-
 #define MIGRATE_SUBTEST(name, fn) \
 	igt_subtest(name) { \
 		igt_set_timeout(SUBTEST_TIMEOUT, name); \
-		ctx_reap(); \
+		vt_ctx_reap(); \
 		fn(); \
 	}
 
 igt_main
 {
 	igt_fixture
-		check_svm_gpus();
+		vt_svm_gpus_require(1);
 
 	igt_describe("Prefetch to VRAM, GPU and CPU reads, exact counters.");
 	MIGRATE_SUBTEST("migrate", test_migrate);

@@ -159,6 +159,7 @@
 #include <unistd.h>
 
 #include "igt_core.h"
+#include "vsvm_ctx.h"
 #include "vsvm_test.h"
 
 IGT_TEST_DESCRIPTION("Shared virtual memory on several GPUs and GPU atomics on system memory.");
@@ -185,18 +186,13 @@ IGT_TEST_DESCRIPTION("Shared virtual memory on several GPUs and GPU atomics on s
 #define PARAMS_4_GPUS "num_gpus=4 vram_size=64M"
 #define PARAMS_8_GPUS "num_gpus=8 vram_size=32M"
 
-static int num_gpus;
-static char paths[VSVM_MAX_DEVICES][VSVM_PATH_MAX];
-static uint32_t gpu_ids[MAX_GPUS];
+/* vram-to-vram-ring has a context open on each of MAX_GPUS GPUs */
+_Static_assert(MAX_GPUS <= VT_MAX_CTX, "more GPUs than contexts");
+
 /* the module was reloaded with other parameters: load the defaults at the end */
 static bool reloaded;
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint64_t va(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 static uint64_t elems(uint64_t bytes)
 {
@@ -212,28 +208,6 @@ static uint64_t pages(uint64_t bytes)
 static uint64_t windows(uint64_t bytes)
 {
 	return (bytes + HUGE - 1) / HUGE;
-}
-
-/* Keep the compiler from caching memory the GPU may have written. */
-static void gpu_barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-static void xmadvise(void *p, uint64_t size, int advice)
-{
-	igt_assert_f(madvise(p, size, advice) == 0, "madvise(%p, %#llx, %d): %s\n", p,
-		     (unsigned long long)size, advice, strerror(errno));
-}
-
-/* Sum of seed + i * step over i in [0, n), mod 2^64 */
-static uint64_t pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
-{
-	uint64_t s = 0, i;
-
-	for (i = 0; i < n; i++)
-		s += seed + i * step;
-	return s;
 }
 
 /* AnonHugePages (kB) of the mapping that holds @p, from /proc/self/smaps */
@@ -263,76 +237,44 @@ static uint64_t anon_huge_kb(const void *p)
 /* ---- GPUs -------------------------------------------------------------------------------- */
 
 /*
- * One GPU as used by a subtest: a file (its own GPU VM), a queue, a result
- * slot and the counters as the last check saw them. ctxs[g] is GPU g; open
- * contexts a failed subtest left behind are closed before the next subtest
- * (the process's SVM context, and its counters, end with its last file).
+ * The GPUs a subtest opened: gpus[g] is GPU g, with its context (NULL while
+ * closed), its counters as the last check saw them and its vram_pages when
+ * it was opened.
  */
-struct ctx {
-	int gpu;
-	int fd;		/* -1 while closed */
-	uint32_t q;
-	uint32_t gpu_id;
-	bool coherent;	/* VSVM_CAP_VRAM_COHERENT */
-	struct vt_bo out; /* result slot: a GTT object bound above every CPU address */
+static struct gpu {
+	struct vt_ctx *c;
 	struct drm_vsvm_svm_counters m;
-	uint64_t vram0;	/* vram_pages when the GPU was opened */
-};
+	uint64_t vram0;
+} gpus[MAX_GPUS];
 
-static struct ctx ctxs[MAX_GPUS];
-
-static void ctx_reap(void)
+/* Close the contexts a failed subtest left open (vt_ctx_reap()) and forget them. */
+static void gpus_reap(void)
 {
-	int i;
-
-	for (i = 0; i < MAX_GPUS; i++) {
-		if (ctxs[i].fd < 0)
-			continue;
-		if (ctxs[i].out.map)
-			munmap(ctxs[i].out.map, ctxs[i].out.size);
-		vsvm_close(ctxs[i].fd);
-		ctxs[i].fd = -1;
-	}
+	vt_ctx_reap();
+	memset(gpus, 0, sizeof(gpus));
 }
 
-static void read_counters(const struct ctx *c, struct drm_vsvm_svm_counters *now)
+/* Open GPU @gpu (skipping unless it can hold SVM pages in VRAM) and remember its counters. */
+static struct vt_ctx *gpu_open(int gpu)
 {
-	int ret = vsvm_svm_counters(c->fd, 0, 0, now);
+	struct vt_ctx *c;
 
-	igt_assert_f(ret == 0, "SVM_COUNTERS on GPU %d: %s\n", c->gpu, strerror(-ret));
-	igt_assert_eq_u32(now->pid, (uint32_t)getpid());
-	igt_assert_eq_u32(now->gpu_id, c->gpu_id);
-}
-
-static struct ctx *ctx_open(int gpu)
-{
-	struct ctx *c = &ctxs[gpu];
-
-	igt_assert(gpu < num_gpus && c->fd < 0);
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->gpu = gpu;
-	c->fd = vt_open(paths[gpu]);
-	c->gpu_id = gpu_ids[gpu];
-	igt_assert_eq_u32(vt_gpu_id(c->fd), c->gpu_id);
-	vt_require_svm_vram(c->fd);
-	c->coherent = vt_vram_coherent(c->fd);
-	c->q = vt_queue_create(c->fd, 0);
-	vt_bo_create(&c->out, c->fd, PAGE, VSVM_GEM_DOMAIN_GTT, 0);
-	read_counters(c, &c->m);
-	c->vram0 = c->m.vram_pages;
-	igt_debug("GPU %d: gpu_id %u, %s VRAM\n", gpu, c->gpu_id,
-		  c->coherent ? "coherent" : "device-private");
+	igt_assert(gpu < MAX_GPUS && !gpus[gpu].c);
+	c = vt_ctx_open(gpu);
+	gpus[gpu].c = c;
+	vt_ctx_require_vram(c);
+	vt_ctx_counters(c, &gpus[gpu].m);
+	gpus[gpu].vram0 = gpus[gpu].m.vram_pages;
 	return c;
 }
 
 /* Open GPUs 0 .. @n - 1 into @g */
-static void open_gpus(int n, struct ctx **g)
+static void open_gpus(int n, struct vt_ctx **g)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		g[i] = ctx_open(i);
+		g[i] = gpu_open(i);
 }
 
 static void close_gpus(void)
@@ -340,56 +282,21 @@ static void close_gpus(void)
 	int i;
 
 	for (i = 0; i < MAX_GPUS; i++) {
-		struct ctx *c = &ctxs[i];
-
-		if (c->fd < 0)
+		if (!gpus[i].c)
 			continue;
-		vt_bo_destroy(&c->out);
-		vt_queue_destroy(c->fd, c->q);
-		vsvm_close(c->fd);
-		c->fd = -1;
+		vt_ctx_close(gpus[i].c);
+		gpus[i].c = NULL;
 	}
 }
 
-/* A fresh queue for @c (after a fault stopped the old one) */
-static void ctx_new_queue(struct ctx *c)
-{
-	vt_queue_destroy(c->fd, c->q);
-	c->q = vt_queue_create(c->fd, 0);
-}
-
-static void gpu_copy(struct ctx *c, void *dst, const void *src, uint64_t n)
-{
-	vt_run(c->fd, c->q, VSVM_KERNEL_COPY, n, (uint64_t[6]){ va(dst), va(src) });
-	gpu_barrier();
-}
-
-static void gpu_atomic(struct ctx *c, uint64_t *counters, uint64_t value, uint64_t ncnt,
+static void gpu_atomic(struct vt_ctx *c, uint64_t *counters, uint64_t value, uint64_t ncnt,
 		       uint64_t grid)
 {
-	vt_run(c->fd, c->q, VSVM_KERNEL_ATOMIC_ADD, grid,
-	       (uint64_t[6]){ va(counters), value, ncnt });
-	gpu_barrier();
-}
-
-static uint64_t gpu_sum(struct ctx *c, const void *src, uint64_t n)
-{
-	return vt_gpu_checksum(c->fd, c->q, va(src), n, c->out.va, c->out.map);
-}
-
-/* The GPU finds @n elements seed + i * step at @p, by VERIFY and by CHECKSUM */
-static void gpu_check(struct ctx *c, const void *p, uint64_t n, uint64_t seed, uint64_t step,
-		      const char *what)
-{
-	uint64_t bad = vt_gpu_verify(c->fd, c->q, va(p), n, seed, step, c->out.va, c->out.map);
-
-	igt_assert_f(bad == 0, "%s: GPU %d found %llu wrong elements\n", what, c->gpu,
-		     (unsigned long long)bad);
-	igt_assert_eq_u64(gpu_sum(c, p, n), pattern_sum(seed, step, n));
+	vt_ctx_run(c, VSVM_KERNEL_ATOMIC_ADD, grid, (uint64_t[6]){ vt_va(counters), value, ncnt });
 }
 
 /* A dispatch that does not assert (for threads): 0 or the error; the result slot in *@out */
-static int gpu_try(struct ctx *c, uint32_t kernel, uint64_t grid, const uint64_t *args,
+static int gpu_try(struct vt_ctx *c, uint32_t kernel, uint64_t grid, const uint64_t *args,
 		   uint64_t *out)
 {
 	volatile uint64_t *slot = c->out.map;
@@ -397,17 +304,13 @@ static int gpu_try(struct ctx *c, uint32_t kernel, uint64_t grid, const uint64_t
 
 	*slot = JUNK64;
 	ret = vsvm_dispatch_sync(c->fd, c->q, kernel, grid, args, DISPATCH_TIMEOUT_NS);
-	gpu_barrier();
+	vt_gpu_barrier();
 	*out = *slot;
 	return ret;
 }
 
-static void prefetch(struct ctx *c, const void *p, uint64_t size, uint32_t location)
-{
-	vt_prefetch(c->fd, p, size, location);
-}
-
-static void set_attrs(struct ctx *c, const void *p, uint64_t size,
+/* SET_ATTR of several attributes at once (vt_ctx_set_attr() sets one) */
+static void set_attrs(struct vt_ctx *c, const void *p, uint64_t size,
 		      const struct drm_vsvm_svm_attr *attrs, unsigned int nattr)
 {
 	int ret = vsvm_svm_set_attr(c->fd, p, size, attrs, nattr);
@@ -415,13 +318,6 @@ static void set_attrs(struct ctx *c, const void *p, uint64_t size,
 	igt_assert_f(ret == 0, "SET_ATTR (%u attributes, first type %u value %#x) on %p+%#llx: %s\n",
 		     nattr, attrs[0].type, attrs[0].value, p, (unsigned long long)size,
 		     strerror(-ret));
-}
-
-static void set1(struct ctx *c, const void *p, uint64_t size, uint32_t type, uint32_t value)
-{
-	const struct drm_vsvm_svm_attr a = { .type = type, .value = value };
-
-	set_attrs(c, p, size, &a, 1);
 }
 
 /* ---- counters ---------------------------------------------------------------------------- */
@@ -452,7 +348,7 @@ struct delta {
 	struct range fatal;
 };
 
-static void check_range(const struct ctx *c, const char *what, const char *name, int64_t got,
+static void check_range(const struct vt_ctx *c, const char *what, const char *name, int64_t got,
 			struct range want)
 {
 	char exp[64];
@@ -467,11 +363,11 @@ static void check_range(const struct ctx *c, const char *what, const char *name,
 }
 
 /* Assert the changes of @c's counters since the last check, then remember them. */
-static void expect_counters(struct ctx *c, const struct delta *d, const char *what)
+static void expect_counters(struct vt_ctx *c, const struct delta *d, const char *what)
 {
-	struct drm_vsvm_svm_counters now, *m = &c->m;
+	struct drm_vsvm_svm_counters now, *m = &gpus[c->gpu].m;
 
-	read_counters(c, &now);
+	vt_ctx_counters(c, &now);
 #define DIFF(f) ((int64_t)(now.f - m->f))
 	igt_debug("%s, GPU %d: faults %+lld pages_mapped %+lld pages_in %+lld pages_out %+lld cpu_faults %+lld bytes_copied %+lld vram_pages %+lld exclusive %+lld fatal %+lld\n",
 		  what, c->gpu, (long long)DIFF(faults), (long long)DIFF(pages_mapped),
@@ -497,13 +393,13 @@ static void expect_counters(struct ctx *c, const struct delta *d, const char *wh
 #define EXPECT(c, what, ...) expect_counters(c, &(const struct delta){ __VA_ARGS__ }, what)
 
 /* Nothing changed on the open GPUs other than @x and @y (either may be NULL). */
-static void expect_quiet(const char *what, const struct ctx *x, const struct ctx *y)
+static void expect_quiet(const char *what, const struct vt_ctx *x, const struct vt_ctx *y)
 {
 	int i;
 
 	for (i = 0; i < MAX_GPUS; i++)
-		if (ctxs[i].fd >= 0 && &ctxs[i] != x && &ctxs[i] != y)
-			EXPECT(&ctxs[i], what);
+		if (gpus[i].c && gpus[i].c != x && gpus[i].c != y)
+			EXPECT(gpus[i].c, what);
 }
 
 /* Remember the counters of every open GPU as they are now. */
@@ -512,8 +408,8 @@ static void mark_all(void)
 	int i;
 
 	for (i = 0; i < MAX_GPUS; i++)
-		if (ctxs[i].fd >= 0)
-			read_counters(&ctxs[i], &ctxs[i].m);
+		if (gpus[i].c)
+			vt_ctx_counters(gpus[i].c, &gpus[i].m);
 }
 
 /* Sum over the open GPUs of the counter at @offset in the remembered counters */
@@ -523,8 +419,8 @@ static uint64_t counter_sum(size_t offset)
 	int i;
 
 	for (i = 0; i < MAX_GPUS; i++)
-		if (ctxs[i].fd >= 0)
-			s += *(const uint64_t *)((const char *)&ctxs[i].m + offset);
+		if (gpus[i].c)
+			s += *(const uint64_t *)((const char *)&gpus[i].m + offset);
 	return s;
 }
 
@@ -535,7 +431,7 @@ static uint64_t counter_sum(size_t offset)
  * VRAM: with device-private VRAM one CPU fault per 2 MiB block brought every
  * page back (@c's copy engine copies), with coherent VRAM nothing moved.
  */
-static void expect_cpu_read(struct ctx *c, uint64_t size, const char *what)
+static void expect_cpu_read(struct vt_ctx *c, uint64_t size, const char *what)
 {
 	const int64_t np = pages(size);
 
@@ -552,7 +448,7 @@ static void expect_cpu_read(struct ctx *c, uint64_t size, const char *what)
  * (@fault) by GPU faults of @to on every 2 MiB window: @to's copy engine
  * copied, nothing went through system memory, no other GPU changed.
  */
-static void expect_vram_move(struct ctx *from, struct ctx *to, uint64_t size, bool fault,
+static void expect_vram_move(struct vt_ctx *from, struct vt_ctx *to, uint64_t size, bool fault,
 			     const char *what)
 {
 	const int64_t np = pages(size);
@@ -568,7 +464,7 @@ static void expect_vram_move(struct ctx *from, struct ctx *to, uint64_t size, bo
 }
 
 /* @size bytes of system memory prefetched to @c (mapped there) */
-static void expect_prefetch_in(struct ctx *c, uint64_t size, const char *what)
+static void expect_prefetch_in(struct vt_ctx *c, uint64_t size, const char *what)
 {
 	const int64_t np = pages(size);
 
@@ -590,63 +486,45 @@ static void unmap_release(void *p, uint64_t size, const char *what)
 
 	vt_unmap(p, size);
 	for (i = 0; i < MAX_GPUS; i++) {
-		struct ctx *c = &ctxs[i];
+		struct vt_ctx *c = gpus[i].c;
 
-		if (c->fd < 0)
+		if (!c)
 			continue;
 		end = vt_now_ns() + RELEASE_TIMEOUT_MS * NSEC_PER_MSEC;
 		for (;;) {
-			read_counters(c, &now);
-			if (now.vram_pages == c->vram0 || vt_now_ns() > end)
+			vt_ctx_counters(c, &now);
+			if (now.vram_pages == gpus[i].vram0 || vt_now_ns() > end)
 				break;
 			usleep(10000);
 		}
-		EXPECT(c, what, .vram_pages = EQ(c->vram0 - c->m.vram_pages));
+		EXPECT(c, what, .vram_pages = EQ(gpus[i].vram0 - gpus[i].m.vram_pages));
 	}
 }
 
 /* debugfs vsvm_svm shows the same exclusive count as the ioctl (when debugfs is there) */
-static void check_debugfs_exclusive(const struct ctx *c)
+static void check_debugfs_exclusive(const struct vt_ctx *c)
 {
-	char file[128];
-	int minor = -1;
-	const char *node = strrchr(paths[c->gpu], '/');
-
-	igt_assert(node && sscanf(node, "/renderD%d", &minor) == 1);
-	snprintf(file, sizeof(file), "/sys/kernel/debug/dri/%d/vsvm_svm", minor);
-	if (access(file, R_OK)) {
-		igt_info("%s not readable: exclusive not compared with debugfs\n", file);
+	if (!vt_svm_debugfs(c->gpu)) {
+		igt_info("GPU %d: debugfs vsvm_svm not readable, exclusive not compared with it\n",
+			 c->gpu);
 		return;
 	}
-	igt_assert_eq_u64(vt_svm_count(paths[c->gpu], "exclusive"), c->m.exclusive);
+	igt_assert_eq_u64(vt_svm_count(vt_paths[c->gpu], "exclusive"), gpus[c->gpu].m.exclusive);
 }
 
 /* ---- module ------------------------------------------------------------------------------ */
 
-static void scan_gpus(void)
-{
-	int g, fd;
-
-	num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
-	for (g = 0; g < num_gpus; g++) {
-		fd = vt_open(paths[g]);
-		igt_require_f(vt_caps(fd) & VSVM_CAP_SVM, "GPU %d has no VSVM_CAP_SVM\n", g);
-		gpu_ids[g] = vt_gpu_id(fd);
-		vsvm_close(fd);
-	}
-}
-
 /* Close every GPU and make at least @n available, reloading the module with more if needed. */
 static void need_gpus(int n)
 {
-	ctx_reap();
-	if (num_gpus < n) {
+	gpus_reap();
+	if (vt_num_gpus < n) {
 		vt_require_module_reload();
 		vt_module_reload(n <= 4 ? PARAMS_4_GPUS : PARAMS_8_GPUS);
 		reloaded = true;
-		scan_gpus();
+		vt_svm_gpus_require(1);
 	}
-	igt_require_f(num_gpus >= n, "%d GPUs, the subtest needs %d\n", num_gpus, n);
+	igt_require_f(vt_num_gpus >= n, "%d GPUs, the subtest needs %d\n", vt_num_gpus, n);
 }
 
 /* ---- vram-to-vram-pairs ------------------------------------------------------------------ */
@@ -654,7 +532,7 @@ static void need_gpus(int n)
 #define PAIR_GPUS 4
 #define PAIR_SIZE HUGE
 
-static void vram_pair(struct ctx *a, struct ctx *b)
+static void vram_pair(struct vt_ctx *a, struct vt_ctx *b)
 {
 	const uint64_t size = PAIR_SIZE, n = elems(size);
 	const uint64_t seed = (uint64_t)(a->gpu * MAX_GPUS + b->gpu + 1) << 32;
@@ -664,31 +542,31 @@ static void vram_pair(struct ctx *a, struct ctx *b)
 	igt_debug("pair: GPU %d -> GPU %d\n", a->gpu, b->gpu);
 	vt_fill_pattern(buf, n, seed, 1);
 	mark_all();
-	prefetch(a, buf, size, a->gpu_id);
+	vt_ctx_prefetch(a, buf, size, a->gpu_id);
 	expect_prefetch_in(a, size, "prefetch from system memory to A");
-	gpu_check(a, buf, n, seed, 1, "data in A's VRAM, read by A");
+	vt_ctx_check(a, buf, n, seed, 1, "data in A's VRAM, read by A");
 	EXPECT(a, "A reads its VRAM");
 
 	snprintf(what, sizeof(what), "prefetch from GPU %d's VRAM to GPU %d (A's file)", a->gpu,
 		 b->gpu);
-	prefetch(a, buf, size, b->gpu_id);
+	vt_ctx_prefetch(a, buf, size, b->gpu_id);
 	expect_vram_move(a, b, size, false, what);
-	gpu_check(b, buf, n, seed, 1, what);
+	vt_ctx_check(b, buf, n, seed, 1, what);
 	EXPECT(b, "B reads its VRAM after the prefetch");
 
 	snprintf(what, sizeof(what), "prefetch from GPU %d's VRAM to GPU %d (B's file)", b->gpu,
 		 a->gpu);
-	prefetch(b, buf, size, a->gpu_id);
+	vt_ctx_prefetch(b, buf, size, a->gpu_id);
 	expect_vram_move(b, a, size, false, what);
-	gpu_check(a, buf, n, seed, 1, what);
+	vt_ctx_check(a, buf, n, seed, 1, what);
 	EXPECT(a, "A reads its VRAM after the prefetch back");
 
 	/* ACCESS for B, no preferred location: B's fault moves the data to B */
-	set1(b, buf, size, VSVM_SVM_ATTR_ACCESS, b->gpu_id);
+	vt_ctx_set_attr(b, buf, size, VSVM_SVM_ATTR_ACCESS, b->gpu_id);
 	expect_quiet("ACCESS for B", NULL, NULL);
 	snprintf(what, sizeof(what), "GPU fault of GPU %d on data in GPU %d's VRAM", b->gpu,
 		 a->gpu);
-	gpu_check(b, buf, n, seed, 1, what);
+	vt_ctx_check(b, buf, n, seed, 1, what);
 	expect_vram_move(a, b, size, true, what);
 
 	vt_check_pattern(buf, n, seed, 1, "data moved to B's VRAM, read by the CPU");
@@ -698,7 +576,7 @@ static void vram_pair(struct ctx *a, struct ctx *b)
 
 static void test_vram_pairs(void)
 {
-	struct ctx *g[PAIR_GPUS];
+	struct vt_ctx *g[PAIR_GPUS];
 	int i, j;
 
 	need_gpus(PAIR_GPUS);
@@ -718,7 +596,7 @@ static void test_vram_ring(void)
 {
 	const uint64_t size = RING_SIZE, n = elems(size), seed = 0x7140000, seed2 = 0x7150000;
 	struct drm_vsvm_svm_attr access[MAX_GPUS];
-	struct ctx *g[MAX_GPUS];
+	struct vt_ctx *g[MAX_GPUS];
 	char what[128];
 	uint64_t *buf;
 	int i;
@@ -730,22 +608,22 @@ static void test_vram_ring(void)
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mark_all();
-	prefetch(g[0], buf, size, g[0]->gpu_id);
+	vt_ctx_prefetch(g[0], buf, size, g[0]->gpu_id);
 	expect_prefetch_in(g[0], size, "prefetch from system memory to GPU 0");
 	for (i = 0; i < MAX_GPUS; i++) {
-		struct ctx *from = g[i], *to = g[(i + 1) % MAX_GPUS];
+		struct vt_ctx *from = g[i], *to = g[(i + 1) % MAX_GPUS];
 
 		if (i & 1) {
 			snprintf(what, sizeof(what), "PREFETCH_LOC from GPU %d to GPU %d", from->gpu,
 				 to->gpu);
-			set1(to, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, to->gpu_id);
+			vt_ctx_set_attr(to, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, to->gpu_id);
 		} else {
 			snprintf(what, sizeof(what), "prefetch from GPU %d to GPU %d", from->gpu,
 				 to->gpu);
-			prefetch(from, buf, size, to->gpu_id);
+			vt_ctx_prefetch(from, buf, size, to->gpu_id);
 		}
 		expect_vram_move(from, to, size, false, what);
-		gpu_check(to, buf, n, seed, 1, what);
+		vt_ctx_check(to, buf, n, seed, 1, what);
 		EXPECT(to, what);
 	}
 	vt_check_pattern(buf, n, seed, 1, "data back on GPU 0 after the ring, read by the CPU");
@@ -759,14 +637,14 @@ static void test_vram_ring(void)
 		access[i] = (struct drm_vsvm_svm_attr){ VSVM_SVM_ATTR_ACCESS, g[i]->gpu_id };
 	set_attrs(g[0], buf, size, access, MAX_GPUS);
 	mark_all();
-	prefetch(g[0], buf, size, g[0]->gpu_id);
+	vt_ctx_prefetch(g[0], buf, size, g[0]->gpu_id);
 	expect_prefetch_in(g[0], size, "prefetch of the second buffer to GPU 0");
 	for (i = 1; i <= MAX_GPUS; i++) {
-		struct ctx *from = g[i - 1], *to = g[i % MAX_GPUS];
+		struct vt_ctx *from = g[i - 1], *to = g[i % MAX_GPUS];
 
 		snprintf(what, sizeof(what), "GPU %d faults on data in GPU %d's VRAM", to->gpu,
 			 from->gpu);
-		gpu_check(to, buf, n, seed2, 1, what);
+		vt_ctx_check(to, buf, n, seed2, 1, what);
 		expect_vram_move(from, to, size, true, what);
 	}
 	vt_check_pattern(buf, n, seed2, 1, "data moved by GPU faults, read by the CPU");
@@ -777,7 +655,7 @@ static void test_vram_ring(void)
 
 /* ---- peer-access ------------------------------------------------------------------------- */
 
-static void peer_access(struct ctx *a, struct ctx *b, bool in_place_attr)
+static void peer_access(struct vt_ctx *a, struct vt_ctx *b, bool in_place_attr)
 {
 	const uint64_t size = HUGE, n = elems(size), np = pages(size);
 	const uint64_t seed = 0x9ee0000, seed2 = 0x9ef0000;
@@ -787,26 +665,26 @@ static void peer_access(struct ctx *a, struct ctx *b, bool in_place_attr)
 	vt_fill_pattern(buf, n, seed, 1);
 	vt_fill_pattern(src, n, seed2, 3);
 	if (in_place_attr)
-		set1(a, buf, size, VSVM_SVM_ATTR_ACCESS_IN_PLACE, b->gpu_id);
+		vt_ctx_set_attr(a, buf, size, VSVM_SVM_ATTR_ACCESS_IN_PLACE, b->gpu_id);
 	mark_all();
-	prefetch(a, buf, size, a->gpu_id);
+	vt_ctx_prefetch(a, buf, size, a->gpu_id);
 	expect_prefetch_in(a, size, "prefetch to A");
 
-	gpu_check(b, buf, n, seed, 1, "data in A's VRAM, read by B in place");
+	vt_ctx_check(b, buf, n, seed, 1, "data in A's VRAM, read by B in place");
 	EXPECT(b, "B reads A's VRAM in place", .faults = AT_LEAST(1), .pages_mapped = AT_LEAST(np));
 	expect_quiet("B reads A's VRAM in place", b, NULL);
 
-	gpu_copy(b, buf, src, n);
+	vt_ctx_copy(b, buf, src, n);
 	EXPECT(b, "B writes A's VRAM in place", .faults = AT_LEAST(1), .pages_mapped = AT_LEAST(np));
 	expect_quiet("B writes A's VRAM in place", b, NULL);
-	gpu_check(a, buf, n, seed2, 3, "B's data in A's VRAM, read by A");
-	gpu_check(b, buf, n, seed2, 3, "B's data in A's VRAM, read by B");
+	vt_ctx_check(a, buf, n, seed2, 3, "B's data in A's VRAM, read by A");
+	vt_ctx_check(b, buf, n, seed2, 3, "B's data in A's VRAM, read by B");
 	/* both still mapped: no fault */
 	expect_quiet("A and B read B's data in A's VRAM", NULL, NULL);
 
 	vt_check_pattern(buf, n, seed2, 3, "B's data in A's VRAM, read by the CPU");
 	expect_cpu_read(a, size, "CPU read of A's VRAM");
-	gpu_check(b, buf, n, seed2, 3, "B's data after the CPU read, read by B");
+	vt_ctx_check(b, buf, n, seed2, 3, "B's data after the CPU read, read by B");
 	if (a->coherent)
 		EXPECT(b, "B reads coherent VRAM it still maps");
 	else
@@ -819,7 +697,7 @@ static void peer_access(struct ctx *a, struct ctx *b, bool in_place_attr)
 
 static void test_peer_access(void)
 {
-	struct ctx *g[2];
+	struct vt_ctx *g[2];
 
 	need_gpus(2);
 	open_gpus(2, g);
@@ -833,14 +711,14 @@ static void test_peer_access(void)
 #define PL_SIZE (4 * MIB)
 
 /* Drop @c's mappings of the range: NO_ACCESS, then ACCESS again */
-static void remap(struct ctx *c, const void *p, uint64_t size)
+static void remap(struct vt_ctx *c, const void *p, uint64_t size)
 {
-	set1(c, p, size, VSVM_SVM_ATTR_NO_ACCESS, c->gpu_id);
-	set1(c, p, size, VSVM_SVM_ATTR_ACCESS, c->gpu_id);
+	vt_ctx_set_attr(c, p, size, VSVM_SVM_ATTR_NO_ACCESS, c->gpu_id);
+	vt_ctx_set_attr(c, p, size, VSVM_SVM_ATTR_ACCESS, c->gpu_id);
 }
 
 /* @c faulted on every window and mapped the range remotely or in place: nothing moved */
-static void expect_remote_map(struct ctx *c, uint64_t size, const char *what)
+static void expect_remote_map(struct vt_ctx *c, uint64_t size, const char *what)
 {
 	EXPECT(c, what, .faults = AT_LEAST(windows(size)), .pages_mapped = AT_LEAST(pages(size)));
 	expect_quiet(what, c, NULL);
@@ -849,7 +727,7 @@ static void expect_remote_map(struct ctx *c, uint64_t size, const char *what)
 static void test_preferred_location(void)
 {
 	const uint64_t size = PL_SIZE, n = elems(size), np = pages(size), seed = 0x9e7000;
-	struct ctx *g[3], *a, *b, *c;
+	struct vt_ctx *g[3], *a, *b, *c;
 	uint64_t *buf, bytes0;
 	int i;
 
@@ -868,7 +746,7 @@ static void test_preferred_location(void)
 
 	/* B's faults move the data to A, the preferred location */
 	bytes0 = SUM(bytes_copied);
-	gpu_check(b, buf, n, seed, 1, "B reads with PREFERRED_LOC A");
+	vt_ctx_check(b, buf, n, seed, 1, "B reads with PREFERRED_LOC A");
 	EXPECT(a, "B's faults with PREFERRED_LOC A", .pages_in = EQ(np), .vram_pages = EQ(np),
 	       .bytes_copied = ANY, .pages_mapped = ANY);
 	EXPECT(b, "B's faults with PREFERRED_LOC A", .faults = AT_LEAST(windows(size)),
@@ -876,42 +754,42 @@ static void test_preferred_location(void)
 	expect_quiet("B's faults with PREFERRED_LOC A", a, b);
 	igt_assert_eq_u64(SUM(bytes_copied) - bytes0, size);
 
-	gpu_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC A");
+	vt_ctx_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC A");
 	expect_remote_map(c, size, "C maps A's VRAM remotely");
 	for (i = 0; i < 2; i++) {
-		gpu_check(b, buf, n, seed, 1, "B reads again");
-		gpu_check(c, buf, n, seed, 1, "C reads again");
+		vt_ctx_check(b, buf, n, seed, 1, "B reads again");
+		vt_ctx_check(c, buf, n, seed, 1, "C reads again");
 	}
 	expect_quiet("repeated reads of B and C", NULL, NULL);
-	gpu_check(a, buf, n, seed, 1, "A reads its VRAM");
+	vt_ctx_check(a, buf, n, seed, 1, "A reads its VRAM");
 	EXPECT(a, "A reads its VRAM", .faults = ANY, .pages_mapped = ANY);
 	expect_quiet("A reads its VRAM", a, NULL);
 
 	/* preferred location B: B's next faults move the data from A to B */
-	set1(a, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, b->gpu_id);
+	vt_ctx_set_attr(a, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, b->gpu_id);
 	remap(b, buf, size);
 	expect_quiet("PREFERRED_LOC B", NULL, NULL);
-	gpu_check(b, buf, n, seed, 1, "B reads with PREFERRED_LOC B");
+	vt_ctx_check(b, buf, n, seed, 1, "B reads with PREFERRED_LOC B");
 	expect_vram_move(a, b, size, true, "B's faults with PREFERRED_LOC B");
-	gpu_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC B");
+	vt_ctx_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC B");
 	expect_remote_map(c, size, "C maps B's VRAM remotely");
-	gpu_check(b, buf, n, seed, 1, "B reads again");
-	gpu_check(c, buf, n, seed, 1, "C reads again");
+	vt_ctx_check(b, buf, n, seed, 1, "B reads again");
+	vt_ctx_check(c, buf, n, seed, 1, "C reads again");
 	expect_quiet("repeated reads of B and C", NULL, NULL);
 
 	/* preferred location system memory: C's next faults bring the data back */
-	set1(a, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, LOC_SYSMEM);
+	vt_ctx_set_attr(a, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, LOC_SYSMEM);
 	remap(c, buf, size);
 	expect_quiet("PREFERRED_LOC SYSMEM", NULL, NULL);
 	bytes0 = SUM(bytes_copied);
-	gpu_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC SYSMEM");
+	vt_ctx_check(c, buf, n, seed, 1, "C reads with PREFERRED_LOC SYSMEM");
 	EXPECT(b, "C's faults with PREFERRED_LOC SYSMEM", .pages_out = EQ(np),
 	       .vram_pages = EQ(-(int64_t)np), .bytes_copied = ANY);
 	EXPECT(c, "C's faults with PREFERRED_LOC SYSMEM", .faults = AT_LEAST(windows(size)),
 	       .pages_mapped = AT_LEAST(np), .bytes_copied = ANY);
 	expect_quiet("C's faults with PREFERRED_LOC SYSMEM", b, c);
 	igt_assert_eq_u64(SUM(bytes_copied) - bytes0, size);
-	gpu_check(b, buf, n, seed, 1, "B reads system memory");
+	vt_ctx_check(b, buf, n, seed, 1, "B reads system memory");
 	expect_remote_map(b, size, "B maps system memory");
 	vt_check_pattern(buf, n, seed, 1, "data back in system memory, read by the CPU");
 	expect_quiet("CPU read of system memory", NULL, NULL);
@@ -941,7 +819,7 @@ static void test_mixed_placement(void)
 		{ 1536 * KIB, MIB, 0x20000000, 5 },		/* B's VRAM and system memory */
 		{ 2560 * KIB, 1536 * KIB, 0x30000000, 5 },	/* system memory */
 	};
-	struct ctx *g[3];
+	struct vt_ctx *g[3];
 	uint64_t *buf, *src[3], bytes0, cpu_faults0;
 	char what[128];
 	int i, j;
@@ -959,15 +837,15 @@ static void test_mixed_placement(void)
 		{ VSVM_SVM_ATTR_ACCESS_IN_PLACE, g[1]->gpu_id },
 		{ VSVM_SVM_ATTR_ACCESS_IN_PLACE, g[2]->gpu_id } }, 3);
 	mark_all();
-	prefetch(g[0], buf, MIB, g[0]->gpu_id);
+	vt_ctx_prefetch(g[0], buf, MIB, g[0]->gpu_id);
 	expect_prefetch_in(g[0], MIB, "prefetch of the first MiB to A");
-	prefetch(g[1], buf + elems(MIB), MIB, g[1]->gpu_id);
+	vt_ctx_prefetch(g[1], buf + elems(MIB), MIB, g[1]->gpu_id);
 	expect_prefetch_in(g[1], MIB, "prefetch of the second MiB to B");
 
 	/* everyone reads everything where it is: two windows to fault at least */
 	for (i = 0; i < 3; i++) {
 		snprintf(what, sizeof(what), "GPU %d reads the mixed range", i);
-		gpu_check(g[i], buf, n, parts[0].seed, 1, what);
+		vt_ctx_check(g[i], buf, n, parts[0].seed, 1, what);
 		EXPECT(g[i], what, .faults = AT_LEAST(windows(size)), .pages_mapped = ANY);
 		expect_quiet(what, g[i], NULL);
 	}
@@ -977,15 +855,15 @@ static void test_mixed_placement(void)
 
 		snprintf(what, sizeof(what), "GPU %d writes [%#llx, %#llx)", i,
 			 (unsigned long long)p->off, (unsigned long long)(p->off + p->len));
-		gpu_copy(g[i], buf + elems(p->off), src[i], elems(p->len));
+		vt_ctx_copy(g[i], buf + elems(p->off), src[i], elems(p->len));
 		EXPECT(g[i], what, .faults = AT_LEAST(1), .pages_mapped = ANY);
 		expect_quiet(what, g[i], NULL);
 	}
 	for (j = 0; j < 3; j++)
 		for (i = 0; i < 4; i++) {
 			snprintf(what, sizeof(what), "part %d read by GPU %d", i, j);
-			gpu_check(g[j], buf + elems(parts[i].off), elems(parts[i].len),
-				  parts[i].seed, parts[i].step, what);
+			vt_ctx_check(g[j], buf + elems(parts[i].off), elems(parts[i].len),
+				     parts[i].seed, parts[i].step, what);
 		}
 	for (j = 0; j < 3; j++)
 		EXPECT(g[j], "GPU reads of the written parts", .faults = ANY, .pages_mapped = ANY);
@@ -1023,7 +901,7 @@ static void test_mixed_placement(void)
 
 /* A thread running @dispatches ATOMIC_ADD dispatches on one GPU */
 struct gpu_adder {
-	struct ctx *c;
+	struct vt_ctx *c;
 	uint64_t *counters;
 	uint64_t ncnt;
 	uint64_t value;
@@ -1036,7 +914,7 @@ struct gpu_adder {
 static void *gpu_adder_fn(void *arg)
 {
 	struct gpu_adder *g = arg;
-	const uint64_t args[6] = { va(g->counters), g->value, g->ncnt };
+	const uint64_t args[6] = { vt_va(g->counters), g->value, g->ncnt };
 	int i;
 
 	for (i = 0; i < g->dispatches && !g->err; i++)
@@ -1080,7 +958,7 @@ static void *cpu_adder_fn(void *arg)
 #define AS_CPU_MAX_ADDS 4000
 
 /* Atomics without COHERENT work through device-exclusive access (not on every kernel) */
-static void require_exclusive(const struct ctx *c)
+static void require_exclusive(const struct vt_ctx *c)
 {
 	igt_require_f(vt_caps(c->fd) & VSVM_CAP_SVM_ATOMIC_EXCLUSIVE,
 		      "no VSVM_CAP_SVM_ATOMIC_EXCLUSIVE (a kernel without DEVICE_PRIVATE)\n");
@@ -1102,7 +980,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 	struct cpu_adder ca[2];
 	atomic_bool stop = false;
 	uint64_t *buf, *cnt, want, total = 0;
-	struct ctx *g[2];
+	struct vt_ctx *g[2];
 	int i;
 	uint64_t k;
 
@@ -1111,7 +989,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 	if (mode != AS_COHERENT)
 		require_exclusive(g[0]);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
-	xmadvise(buf, size, mode == AS_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+	vt_madvise(buf, size, mode == AS_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	if (mode == AS_THP) {
 		uint64_t kb = anon_huge_kb(buf);
@@ -1122,7 +1000,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 	cnt = buf + first;
 	memset(cnt, 0, ncnt * 8);
 	if (mode != AS_COHERENT)
-		set1(g[0], cnt, PAGE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
+		vt_ctx_set_attr(g[0], cnt, PAGE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
 	mark_all();
 
 	for (i = 0; i < 2; i++) {
@@ -1179,7 +1057,7 @@ static void test_atomics_sysmem(enum as_mode mode)
 	vt_check_pattern(buf, first, seed, 1, "memory before the counters");
 	vt_check_pattern(cnt + ncnt, n - first - ncnt, seed + first + ncnt, 1,
 			 "memory after the counters");
-	igt_assert_eq_u64(gpu_sum(g[1], cnt, ncnt), total);
+	igt_assert_eq_u64(vt_ctx_sum(g[1], cnt, ncnt), total);
 	EXPECT(g[1], "GPU checksum of the counters", .faults = ANY, .pages_mapped = ANY);
 	expect_quiet("GPU checksum of the counters", g[1], NULL);
 	if (mode == AS_THP)
@@ -1218,17 +1096,17 @@ static void test_atomics_cpu_touch(void)
 	const uint64_t size = HUGE, n = elems(size), seed = 0xc7000000;
 	uint64_t *buf, *cnt, expected = 0, grid = CT_GRID;
 	int i, nd = 0, overlapped = 0;
-	struct ctx *a;
+	struct vt_ctx *a;
 
 	need_gpus(1);
-	a = ctx_open(0);
+	a = gpu_open(0);
 	require_exclusive(a);
 	buf = vt_map_aligned(size, MAP_PRIVATE);
-	xmadvise(buf, size, MADV_NOHUGEPAGE);
+	vt_madvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	cnt = buf;
 	*cnt = 0;
-	set1(a, buf, PAGE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
+	vt_ctx_set_attr(a, buf, PAGE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
 	mark_all();
 
 	/* one after the other: each CPU touch costs the GPU a fault */
@@ -1248,7 +1126,7 @@ static void test_atomics_cpu_touch(void)
 	/* long dispatches with CPU touches every millisecond */
 	while (nd < CT_MAX_DISPATCHES && overlapped < CT_OVERLAPPED) {
 		uint32_t h = vt_dispatch_signal(a->fd, a->q, VSVM_KERNEL_ATOMIC_ADD, grid,
-						(uint64_t[6]){ va(cnt), 1, 1 });
+						(uint64_t[6]){ vt_va(cnt), 1, 1 });
 		int status, touches = 0;
 
 		while ((status = vt_fence_status(a->fd, h)) == 0) {
@@ -1276,7 +1154,7 @@ static void test_atomics_cpu_touch(void)
 	       .exclusive = AT_LEAST(nd + 1), .pages_mapped = ANY);
 
 	/* a GPU read takes no exclusive access */
-	igt_assert_eq_u64(gpu_sum(a, cnt, 1), expected);
+	igt_assert_eq_u64(vt_ctx_sum(a, cnt, 1), expected);
 	EXPECT(a, "GPU read of the counter", .faults = ANY, .pages_mapped = ANY);
 	check_debugfs_exclusive(a);
 	vt_check_pattern(buf + 1, n - 1, seed + 1, 1, "memory after the counter");
@@ -1296,7 +1174,7 @@ static void test_atomics_vram(void)
 	const uint64_t per = AV_GRID / ncnt;
 	uint32_t ha[AV_ROUNDS], hb[AV_ROUNDS];
 	uint64_t *buf, want;
-	struct ctx *g[2], *a, *b;
+	struct vt_ctx *g[2], *a, *b;
 	int i;
 
 	need_gpus(2);
@@ -1304,14 +1182,14 @@ static void test_atomics_vram(void)
 	a = g[0];
 	b = g[1];
 	buf = vt_map_aligned(size, MAP_PRIVATE);
-	xmadvise(buf, size, MADV_NOHUGEPAGE);
+	vt_madvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf, n, seed, 1);
 	memset(buf, 0, ncnt * 8);
 	set_attrs(a, buf, size, (const struct drm_vsvm_svm_attr[]){
 		{ VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT },
 		{ VSVM_SVM_ATTR_ACCESS_IN_PLACE, b->gpu_id } }, 2);
 	mark_all();
-	prefetch(a, buf, size, a->gpu_id);
+	vt_ctx_prefetch(a, buf, size, a->gpu_id);
 	expect_prefetch_in(a, size, "prefetch of the counters to A");
 
 	gpu_atomic(a, buf, va_value, ncnt, AV_GRID);
@@ -1323,9 +1201,9 @@ static void test_atomics_vram(void)
 
 	for (i = 0; i < AV_ROUNDS; i++) {
 		ha[i] = vt_dispatch_signal(a->fd, a->q, VSVM_KERNEL_ATOMIC_ADD, AV_GRID,
-					   (uint64_t[6]){ va(buf), va_value, ncnt });
+					   (uint64_t[6]){ vt_va(buf), va_value, ncnt });
 		hb[i] = vt_dispatch_signal(b->fd, b->q, VSVM_KERNEL_ATOMIC_ADD, AV_GRID,
-					   (uint64_t[6]){ va(buf), vb_value, ncnt });
+					   (uint64_t[6]){ vt_va(buf), vb_value, ncnt });
 	}
 	for (i = 0; i < AV_ROUNDS; i++) {
 		igt_assert_eq(vt_fence_wait_status(a->fd, ha[i]), 1);
@@ -1333,12 +1211,12 @@ static void test_atomics_vram(void)
 		vt_syncobj_destroy(a->fd, ha[i]);
 		vt_syncobj_destroy(b->fd, hb[i]);
 	}
-	gpu_barrier();
+	vt_gpu_barrier();
 	expect_quiet("concurrent atomics of A and B on A's VRAM", NULL, NULL);
 
 	want = (AV_ROUNDS + 1) * per * (va_value + vb_value);
-	gpu_check(a, buf, ncnt, want, 0, "counters in A's VRAM");
-	gpu_check(a, buf + ncnt, n - ncnt, seed + ncnt, 1, "memory after the counters");
+	vt_ctx_check(a, buf, ncnt, want, 0, "counters in A's VRAM");
+	vt_ctx_check(a, buf + ncnt, n - ncnt, seed + ncnt, 1, "memory after the counters");
 	EXPECT(a, "A reads its VRAM");
 	vt_check_value(buf, ncnt, want, "counters read by the CPU");
 	vt_check_pattern(buf + ncnt, n - ncnt, seed + ncnt, 1, "memory after the counters");
@@ -1353,33 +1231,33 @@ static void test_atomics_vram(void)
 #define BI_SIZE (64 * KIB)
 
 /* An ATOMIC_ADD on @p stops the queue; nothing else happens. */
-static void expect_fatal_atomic(struct ctx *c, uint64_t *p, uint64_t size, uint64_t seed,
+static void expect_fatal_atomic(struct vt_ctx *c, uint64_t *p, uint64_t size, uint64_t seed,
 				const char *what)
 {
 	struct drm_vsvm_queue_status st;
 	int ret;
 
-	ret = __vt_run(c->fd, c->q, VSVM_KERNEL_ATOMIC_ADD, 64, (uint64_t[6]){ va(p), 1, 64 });
+	ret = __vt_run(c->fd, c->q, VSVM_KERNEL_ATOMIC_ADD, 64, (uint64_t[6]){ vt_va(p), 1, 64 });
 	igt_assert_f(ret == -EFAULT, "%s: the atomic dispatch returned %d (%s), expected EFAULT\n",
 		     what, ret, strerror(-ret));
-	vt_check_queue_fault(c->fd, c->q, va(p), va(p) + size, VSVM_ACCESS_ATOMIC, &st);
+	vt_check_queue_fault(c->fd, c->q, vt_va(p), vt_va(p) + size, VSVM_ACCESS_ATOMIC, &st);
 	EXPECT(c, what, .fatal = EQ(1), .faults = ANY, .pages_mapped = ANY);
 	expect_quiet(what, c, NULL);
 	vt_check_pattern(p, elems(size), seed, 1, what);
-	ctx_new_queue(c);
+	vt_ctx_requeue(c);
 }
 
 static void test_bad_input(void)
 {
 	const uint64_t size = HUGE, n = elems(size), seed = 0xbad1000;
-	struct ctx *a, *b;
+	struct vt_ctx *a, *b;
 	uint64_t *buf, *ro, *ro2, *rdonly;
 	uint32_t other;
 	unsigned int i;
 
 	need_gpus(2);
-	a = ctx_open(0);
-	other = gpu_ids[1];
+	a = gpu_open(0);
+	other = vt_gpu_ids[1];
 	buf = vt_map_aligned(size, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	mark_all();
@@ -1407,15 +1285,15 @@ static void test_bad_input(void)
 	vt_check_pattern(buf, n, seed, 1, "buffer after the rejected calls");
 
 	/* opened: the same prefetch works */
-	b = ctx_open(1);
-	prefetch(a, buf, size, other);
+	b = gpu_open(1);
+	vt_ctx_prefetch(a, buf, size, other);
 	expect_prefetch_in(b, size, "prefetch to GPU 1 once opened");
-	gpu_check(b, buf, n, seed, 1, "buffer prefetched to GPU 1");
+	vt_ctx_check(b, buf, n, seed, 1, "buffer prefetched to GPU 1");
 
 	/* atomics that stay fatal */
 	ro = vt_map_aligned(BI_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(ro, elems(BI_SIZE), seed, 1);
-	set1(a, ro, BI_SIZE, VSVM_SVM_ATTR_SET_FLAGS, VSVM_SVM_FLAG_GPU_RO);
+	vt_ctx_set_attr(a, ro, BI_SIZE, VSVM_SVM_ATTR_SET_FLAGS, VSVM_SVM_FLAG_GPU_RO);
 	mark_all();
 	expect_fatal_atomic(a, ro, BI_SIZE, seed, "atomic on a GPU_RO range with COHERENT");
 
@@ -1428,8 +1306,8 @@ static void test_bad_input(void)
 
 	rdonly = vt_map_aligned(BI_SIZE, MAP_PRIVATE);
 	vt_fill_pattern(rdonly, elems(BI_SIZE), seed, 1);
-	igt_assert_eq(mprotect(rdonly, BI_SIZE, PROT_READ), 0);
-	set1(a, rdonly, BI_SIZE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
+	vt_mprotect(rdonly, BI_SIZE, PROT_READ);
+	vt_ctx_set_attr(a, rdonly, BI_SIZE, VSVM_SVM_ATTR_CLR_FLAGS, VSVM_SVM_FLAG_COHERENT);
 	expect_fatal_atomic(a, rdonly, BI_SIZE, seed,
 			    "atomic on a read-only mapping without COHERENT");
 
@@ -1449,7 +1327,7 @@ static void test_bad_input(void)
 
 /* State shared by the threads of concurrent-prefetch */
 struct cp_state {
-	struct ctx *g[3];
+	struct vt_ctx *g[3];
 	uint64_t *buf;
 	uint64_t seed;
 	atomic_int error;	/* the first failed prefetch or dispatch, 0 if none */
@@ -1478,7 +1356,7 @@ static void *cp_prefetch_fn(void *arg)
 	struct cp_state *s = t->s;
 	uint32_t loc = t->idx < 3 ? s->g[t->idx]->gpu_id : LOC_SYSMEM;
 	/* through another GPU's file */
-	struct ctx *c = s->g[(t->idx + 1) % 3];
+	struct vt_ctx *c = s->g[(t->idx + 1) % 3];
 	int r;
 
 	for (r = 0; r < CP_ROUNDS; r++) {
@@ -1495,18 +1373,18 @@ static void *cp_gpu_reader_fn(void *arg)
 {
 	struct cp_thread *t = arg;
 	struct cp_state *s = t->s;
-	struct ctx *c = s->g[t->idx];
-	const uint64_t n = elems(CP_SIZE), sum = pattern_sum(s->seed, 1, n);
+	struct vt_ctx *c = s->g[t->idx];
+	const uint64_t n = elems(CP_SIZE), sum = vt_pattern_sum(s->seed, 1, n);
 	uint64_t out;
 	int ret;
 
 	do {
 		ret = gpu_try(c, VSVM_KERNEL_VERIFY, n,
-			      (uint64_t[6]){ va(s->buf), s->seed, 1, c->out.va }, &out);
+			      (uint64_t[6]){ vt_va(s->buf), s->seed, 1, c->out.va }, &out);
 		if (ret)
 			break;
 		s->bad += out;
-		ret = gpu_try(c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ va(s->buf), c->out.va },
+		ret = gpu_try(c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(s->buf), c->out.va },
 			      &out);
 		if (ret)
 			break;
@@ -1571,34 +1449,35 @@ static void test_concurrent_prefetch(void)
 	igt_assert_eq_u64(atomic_load(&s.bad), 0);
 
 	/* everything back in system memory: the moves of each GPU balance */
-	prefetch(s.g[0], s.buf, size, LOC_SYSMEM);
+	vt_ctx_prefetch(s.g[0], s.buf, size, LOC_SYSMEM);
 	for (i = 0; i < 3; i++) {
-		struct ctx *c = s.g[i];
+		struct vt_ctx *c = s.g[i];
+		struct drm_vsvm_svm_counters *m = &gpus[c->gpu].m;
 
-		read_counters(c, &now);
+		vt_ctx_counters(c, &now);
 		igt_info("GPU %d: pages_in %+lld pages_out %+lld cpu_faults %+lld\n", i,
-			 (long long)(now.pages_in - c->m.pages_in),
-			 (long long)(now.pages_out - c->m.pages_out),
-			 (long long)(now.cpu_faults - c->m.cpu_faults));
-		igt_assert_eq_u64(now.vram_pages, c->m.vram_pages);
-		igt_assert_eq_u64(now.pages_in - c->m.pages_in, now.pages_out - c->m.pages_out);
-		igt_assert_eq_u64(now.fatal, c->m.fatal);
-		igt_assert_eq_u64(now.vram_evictions, c->m.vram_evictions);
+			 (long long)(now.pages_in - m->pages_in),
+			 (long long)(now.pages_out - m->pages_out),
+			 (long long)(now.cpu_faults - m->cpu_faults));
+		igt_assert_eq_u64(now.vram_pages, m->vram_pages);
+		igt_assert_eq_u64(now.pages_in - m->pages_in, now.pages_out - m->pages_out);
+		igt_assert_eq_u64(now.fatal, m->fatal);
+		igt_assert_eq_u64(now.vram_evictions, m->vram_evictions);
 		if (c->coherent)
-			igt_assert_eq_u64(now.cpu_faults, c->m.cpu_faults);
-		c->m = now;
+			igt_assert_eq_u64(now.cpu_faults, m->cpu_faults);
+		*m = now;
 	}
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
-	gpu_check(s.g[2], s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
+	vt_ctx_check(s.g[2], s.buf, n, s.seed, 1, "buffer after the concurrent prefetches");
 	EXPECT(s.g[2], "GPU 2 reads system memory", .faults = ANY, .pages_mapped = ANY);
 	expect_quiet("GPU 2 reads system memory", s.g[2], NULL);
 
 	/* exact again */
-	prefetch(s.g[1], s.buf, size, s.g[2]->gpu_id);
+	vt_ctx_prefetch(s.g[1], s.buf, size, s.g[2]->gpu_id);
 	expect_prefetch_in(s.g[2], size, "prefetch to GPU 2 after the concurrent ones");
-	prefetch(s.g[1], s.buf, size, s.g[0]->gpu_id);
+	vt_ctx_prefetch(s.g[1], s.buf, size, s.g[0]->gpu_id);
 	expect_vram_move(s.g[2], s.g[0], size, false, "prefetch from GPU 2 to GPU 0");
-	gpu_check(s.g[0], s.buf, n, s.seed, 1, "buffer in GPU 0's VRAM");
+	vt_ctx_check(s.g[0], s.buf, n, s.seed, 1, "buffer in GPU 0's VRAM");
 	EXPECT(s.g[0], "GPU 0 reads its VRAM");
 	vt_check_pattern(s.buf, n, s.seed, 1, "buffer in GPU 0's VRAM, read by the CPU");
 	expect_cpu_read(s.g[0], size, "CPU read of GPU 0's VRAM");
@@ -1608,19 +1487,10 @@ static void test_concurrent_prefetch(void)
 
 /* ---- main -------------------------------------------------------------------------------- */
 
-static void setup(void)
-{
-	int i;
-
-	for (i = 0; i < MAX_GPUS; i++)
-		ctxs[i].fd = -1;
-	scan_gpus();
-}
-
 /* Load the default module again if a subtest reloaded it. */
 static void teardown(void)
 {
-	ctx_reap();
+	gpus_reap();
 	if (reloaded)
 		vt_module_reload_default();
 }
@@ -1628,14 +1498,14 @@ static void teardown(void)
 #define MULTI_SUBTEST(name, call) \
 	igt_subtest(name) { \
 		igt_set_timeout(SUBTEST_TIMEOUT, name); \
-		ctx_reap(); \
+		gpus_reap(); \
 		call; \
 	}
 
 igt_main
 {
 	igt_fixture
-		setup();
+		vt_svm_gpus_require(1);
 
 	igt_describe("A GPU maps another GPU's VRAM in place; nothing moves.");
 	MULTI_SUBTEST("peer-access", test_peer_access());

@@ -196,11 +196,10 @@
 #include <unistd.h>
 
 #include "igt_core.h"
-#include "vsvm_test.h"
+#include "vsvm_ctx.h"
 
 IGT_TEST_DESCRIPTION("Shared virtual memory in VRAM: prefetch, migration policy and eviction.");
 
-#define MAX_GPUS VSVM_MAX_DEVICES
 #define SUBTEST_TIMEOUT 120
 #define KIB (1ULL << 10)
 #define MIB (1ULL << 20)
@@ -215,15 +214,7 @@ IGT_TEST_DESCRIPTION("Shared virtual memory in VRAM: prefetch, migration policy 
 #define SMALL_VRAM (32ULL << 20)
 #define SYSMEM VSVM_SVM_LOCATION_SYSMEM
 
-static int num_gpus;
-static char paths[MAX_GPUS][VSVM_PATH_MAX];
-
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-static uint64_t va(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
 
 static uint64_t elems(uint64_t bytes)
 {
@@ -234,54 +225,6 @@ static uint64_t elems(uint64_t bytes)
 static uint64_t *at(uint64_t *p, uint64_t off)
 {
 	return p + elems(off);
-}
-
-/* Keep the compiler from caching memory the GPU may have written. */
-static void gpu_barrier(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-/* Private anonymous read-write memory of @size bytes at a multiple of @align. */
-static uint64_t *anon_map(uint64_t size, uint64_t align)
-{
-	uint64_t len = size + align;
-	uintptr_t p, a;
-	void *m;
-
-	m = mmap(NULL, len, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
-		     strerror(errno));
-	p = (uintptr_t)m;
-	a = (p + align - 1) & ~(uintptr_t)(align - 1);
-	if (a > p)
-		vt_unmap(m, a - p);
-	if (p + len > a + size)
-		vt_unmap((void *)(a + size), p + len - a - size);
-	return (uint64_t *)a;
-}
-
-static void do_madvise(void *p, uint64_t size, int advice)
-{
-	igt_assert_f(madvise(p, size, advice) == 0, "madvise(%p, %#llx, %d): %s\n", p,
-		     (unsigned long long)size, advice, strerror(errno));
-}
-
-static uint64_t cpu_sum(const uint64_t *p, uint64_t n)
-{
-	uint64_t s = 0, i;
-
-	for (i = 0; i < n; i++)
-		s += p[i];
-	return s;
-}
-
-/* Sum of seed + i * step over i in [0, n), mod 2^64 */
-static uint64_t pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
-{
-	uint64_t tri = n % 2 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
-
-	return n * seed + step * tri;
 }
 
 /* ---- VRAM usage ---------------------------------------------------------------------------- */
@@ -339,89 +282,38 @@ static void check_vram_bound(int fd, const char *when)
 		     (unsigned long long)q.vram_used, (unsigned long long)q.vram_size);
 }
 
-/* ---- one GPU: a file, a queue, a result slot ------------------------------------------------ */
+/* ---- one GPU: a struct vt_ctx ------------------------------------------------------------ */
 
-struct gpu {
-	int g;
-	int fd;
-	bool own_fd;
-	uint32_t id;
-	bool coherent;
-	uint32_t q;
-	struct vt_bo res; /* GTT object above every CPU address: results cost no SVM fault */
-	uint64_t used0; /* vram_used when opened (own file only) */
-};
-
-/* A queue and a result slot of its own on the open file @fd of GPU @g */
-static void gpu_init(struct gpu *c, int g, int fd)
-{
-	c->g = g;
-	c->fd = fd;
-	c->own_fd = false;
-	c->id = vt_gpu_id(fd);
-	c->coherent = vt_vram_coherent(fd);
-	c->q = vt_queue_create(fd, 0);
-	vt_bo_create(&c->res, fd, PAGE, VSVM_GEM_DOMAIN_GTT, 0);
-}
+/* vram_used of each GPU when gpu_open() opened it */
+static uint64_t used_at_open[VT_MAX_GPUS];
 
 /*
- * Open GPU @g for a subtest; gpu_close() checks that vram_used is back to
- * its value now (the subtest unmapped everything it put in VRAM).
+ * Open GPU @g for a subtest (skipping unless it can hold SVM pages in VRAM);
+ * gpu_close() checks that vram_used is back to its value now (the subtest
+ * unmapped everything it put in VRAM).
  */
-static void gpu_open(struct gpu *c, int g)
+static struct vt_ctx *gpu_open(int g)
 {
-	int fd = vt_open(paths[g]);
+	struct vt_ctx *c = vt_ctx_open(g);
 
-	vt_require_svm_vram(fd);
-	gpu_init(c, g, fd);
-	c->own_fd = true;
-	c->used0 = vram_settled(fd);
-	igt_debug("GPU %d: gpu_id %u, %s VRAM\n", g, c->id,
-		  c->coherent ? "device-coherent" : "device-private");
+	vt_ctx_require_vram(c);
+	used_at_open[g] = vram_settled(c->fd);
+	return c;
 }
 
-static void gpu_close(struct gpu *c)
+static void gpu_close(struct vt_ctx *c)
 {
-	vt_queue_destroy(c->fd, c->q);
-	vt_bo_destroy(&c->res);
-	if (c->own_fd) {
-		wait_vram_used(c->fd, c->used0, "VRAM once everything is unmapped");
-		vsvm_close(c->fd);
-	}
-	c->fd = -1;
-}
-
-static void gpu_fill(struct gpu *c, void *dst, uint64_t n, uint64_t value)
-{
-	vt_run(c->fd, c->q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ va(dst), value });
-	gpu_barrier();
-}
-
-static void gpu_copy(struct gpu *c, void *dst, const void *src, uint64_t n)
-{
-	vt_run(c->fd, c->q, VSVM_KERNEL_COPY, n, (uint64_t[6]){ va(dst), va(src) });
-	gpu_barrier();
-}
-
-static uint64_t gpu_sum(struct gpu *c, const void *src, uint64_t n)
-{
-	return vt_gpu_checksum(c->fd, c->q, va(src), n, c->res.va, c->res.map);
-}
-
-/* GPU VERIFY: the number of elements of @src that are not seed + i * step */
-static uint64_t gpu_verify(struct gpu *c, const void *src, uint64_t n, uint64_t seed,
-			   uint64_t step)
-{
-	return vt_gpu_verify(c->fd, c->q, va(src), n, seed, step, c->res.va, c->res.map);
+	wait_vram_used(c->fd, used_at_open[c->gpu], "VRAM once everything is unmapped");
+	vt_ctx_close(c);
 }
 
 /* The GPU finds seed + i * step in all @n elements of @src. */
-static void gpu_check(struct gpu *c, const void *src, uint64_t n, uint64_t seed, uint64_t step,
+static void gpu_check(struct vt_ctx *c, const void *src, uint64_t n, uint64_t seed, uint64_t step,
 		      const char *what)
 {
-	uint64_t bad = gpu_verify(c, src, n, seed, step);
+	uint64_t bad = vt_ctx_verify(c, src, n, seed, step);
 
-	igt_assert_f(bad == 0, "%s: GPU %d finds %llu of %llu elements wrong\n", what, c->g,
+	igt_assert_f(bad == 0, "%s: GPU %d finds %llu of %llu elements wrong\n", what, c->gpu,
 		     (unsigned long long)bad, (unsigned long long)n);
 }
 
@@ -432,7 +324,7 @@ static struct drm_vsvm_svm_attr attr(uint32_t type, uint32_t value)
 	return (struct drm_vsvm_svm_attr){ .type = type, .value = value };
 }
 
-static void set_attrs(struct gpu *c, const void *p, uint64_t size,
+static void set_attrs(struct vt_ctx *c, const void *p, uint64_t size,
 		      const struct drm_vsvm_svm_attr *a, unsigned int n)
 {
 	int ret = vsvm_svm_set_attr(c->fd, p, size, a, n);
@@ -441,15 +333,8 @@ static void set_attrs(struct gpu *c, const void *p, uint64_t size,
 		     (unsigned long long)size, n, a[0].type, a[0].value, strerror(-ret));
 }
 
-static void set_attr(struct gpu *c, const void *p, uint64_t size, uint32_t type, uint32_t value)
-{
-	struct drm_vsvm_svm_attr a = attr(type, value);
-
-	set_attrs(c, p, size, &a, 1);
-}
-
 /* One GET query: the value, and the type it was rewritten to in *@type_out */
-static uint32_t get_attr(struct gpu *c, const void *p, uint64_t size, uint32_t type,
+static uint32_t get_attr(struct vt_ctx *c, const void *p, uint64_t size, uint32_t type,
 			 uint32_t value, uint32_t *type_out)
 {
 	struct drm_vsvm_svm_attr a = attr(type, value);
@@ -483,7 +368,7 @@ struct snap {
 
 static uint64_t ctr(int g, enum ctr k)
 {
-	return vt_svm_count(paths[g], ctr_names[k]);
+	return vt_svm_count(vt_paths[g], ctr_names[k]);
 }
 
 static void snap_take(struct snap *s, int g)
@@ -549,7 +434,7 @@ static void expect_moves(const struct snap *s, struct moves m, const char *what)
  * What CPU accesses since @s moved: with device-private VRAM, @blocks CPU
  * faults moved @pages pages out of VRAM; coherent VRAM is used in place.
  */
-static void expect_cpu_moves(const struct gpu *c, const struct snap *s, uint64_t blocks,
+static void expect_cpu_moves(const struct vt_ctx *c, const struct snap *s, uint64_t blocks,
 			     uint64_t pages, const char *what)
 {
 	if (c->coherent)
@@ -559,12 +444,12 @@ static void expect_cpu_moves(const struct gpu *c, const struct snap *s, uint64_t
 }
 
 /* The CPU finds seed + i * step in @n elements; the CPU side moved as expect_cpu_moves() says. */
-static void cpu_check(const struct gpu *c, const uint64_t *p, uint64_t n, uint64_t seed,
+static void cpu_check(const struct vt_ctx *c, const uint64_t *p, uint64_t n, uint64_t seed,
 		      uint64_t step, uint64_t blocks, uint64_t pages, const char *what)
 {
 	struct snap s;
 
-	snap_take(&s, c->g);
+	snap_take(&s, c->gpu);
 	vt_check_pattern(p, n, seed, step, what);
 	expect_cpu_moves(c, &s, blocks, pages, what);
 }
@@ -587,7 +472,7 @@ static bool pid_counter(int pid, const char *name, uint64_t *v)
 	char key[64];
 
 	snprintf(key, sizeof(key), "%d.%s", pid, name);
-	return vt_debugfs_value(paths[0], "vsvm_svm", key, v);
+	return vt_debugfs_value(vt_paths[0], "vsvm_svm", key, v);
 }
 
 /* ---- VRAM monitor ------------------------------------------------------------------------ */
@@ -647,7 +532,7 @@ static void vram_monitor_stop(struct vram_monitor *m, const char *what)
 static void small_vram_end(void)
 {
 	vt_module_reload_default();
-	num_gpus = vt_scan_render_nodes(paths, MAX_GPUS);
+	vt_num_gpus = vt_scan_render_nodes(vt_paths, VT_MAX_GPUS);
 }
 
 /* Reload vsvm with vram_size=32M (restored by small_vram_end() or the exit handler). */
@@ -658,9 +543,9 @@ static void small_vram_begin(void)
 
 	vt_require_module_reload();
 	vt_module_reload("vram_size=32M");
-	num_gpus = vt_scan_render_nodes(paths, MAX_GPUS);
-	igt_assert_lt(0, num_gpus);
-	fd = vt_open(paths[0]);
+	vt_num_gpus = vt_scan_render_nodes(vt_paths, VT_MAX_GPUS);
+	igt_assert_lt(0, vt_num_gpus);
+	fd = vt_open(vt_paths[0]);
 	vt_query(fd, &q);
 	vsvm_close(fd);
 	igt_assert_eq_u64(q.vram_size, SMALL_VRAM);
@@ -678,32 +563,33 @@ static void test_basic_vram(void)
 	const uint64_t seed = 0xba5e000000ULL, value = 0xba5ef111ULL;
 	uint64_t *buf, used;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 
 	snap_take(&s, 0);
-	set_attr(&c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c.id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "SET_ATTR PREFETCH_LOC of 4 MiB");
-	used = vram_used(c.fd);
-	igt_info("vram_used %llu KiB -> %llu KiB\n", (unsigned long long)(c.used0 / KIB),
+	used = vram_used(c->fd);
+	igt_info("vram_used %llu KiB -> %llu KiB\n",
+		 (unsigned long long)(used_at_open[c->gpu] / KIB),
 		 (unsigned long long)(used / KIB));
-	igt_assert_lte_u64(c.used0 + size, used);
+	igt_assert_lte_u64(used_at_open[c->gpu] + size, used);
 
 	/* mapped by the prefetch: the GPU reads and writes VRAM without a fault */
-	gpu_check(&c, buf, n, seed, 1, "data prefetched to VRAM");
-	igt_assert_eq_u64(gpu_sum(&c, buf, n), pattern_sum(seed, 1, n));
-	gpu_fill(&c, buf, n, value);
-	gpu_check(&c, buf, n, value, 0, "VRAM the GPU filled");
+	gpu_check(c, buf, n, seed, 1, "data prefetched to VRAM");
+	igt_assert_eq_u64(vt_ctx_sum(c, buf, n), vt_pattern_sum(seed, 1, n));
+	vt_ctx_fill(c, buf, n, value);
+	gpu_check(c, buf, n, value, 0, "VRAM the GPU filled");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU use of prefetched data");
 	igt_assert_eq_u64(ctr(0, C_FAULTS), s.v[C_FAULTS]);
 
-	cpu_check(&c, buf, n, value, 0, size / HUGE, np, "VRAM the GPU filled, read by the CPU");
-	gpu_check(&c, buf, n, value, 0, "the GPU's data after the CPU read it");
+	cpu_check(c, buf, n, value, 0, size / HUGE, np, "VRAM the GPU filled, read by the CPU");
+	gpu_check(c, buf, n, value, 0, "the GPU's data after the CPU read it");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- split-vram-range ------------------------------------------------------------------------ */
@@ -717,23 +603,23 @@ static void test_split_vram_range(void)
 	uint64_t *buf, *fresh;
 	uint32_t type;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	snap_take(&s, 0);
-	set_attr(&c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c.id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFETCH_LOC, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch of 8 MiB");
-	gpu_check(&c, buf, n, seed, 1, "8 MiB in VRAM");
+	gpu_check(c, buf, n, seed, 1, "8 MiB in VRAM");
 
 	/* a different granularity in the middle: the attribute range splits, nothing moves */
-	set_attr(&c, at(buf, mid), mid_size, VSVM_SVM_ATTR_GRANULARITY, 0);
-	igt_assert_eq_u32(get_attr(&c, at(buf, mid), mid_size, VSVM_SVM_ATTR_GRANULARITY, 0,
+	vt_ctx_set_attr(c, at(buf, mid), mid_size, VSVM_SVM_ATTR_GRANULARITY, 0);
+	igt_assert_eq_u32(get_attr(c, at(buf, mid), mid_size, VSVM_SVM_ATTR_GRANULARITY, 0,
 				   &type), 0);
-	igt_assert_eq_u32(get_attr(&c, buf, mid, VSVM_SVM_ATTR_GRANULARITY, 0, &type),
+	igt_assert_eq_u32(get_attr(c, buf, mid, VSVM_SVM_ATTR_GRANULARITY, 0, &type),
 			  VSVM_SVM_DEFAULT_GRANULARITY);
-	gpu_check(&c, buf, n, seed, 1, "8 MiB after the attribute split");
+	gpu_check(c, buf, n, seed, 1, "8 MiB after the attribute split");
 	expect_moves(&s, (struct moves){ .in = np }, "attribute split");
 
 	/* munmap of a slice frees its VRAM pages without a migration */
@@ -744,22 +630,22 @@ static void test_split_vram_range(void)
 	/* new memory in the hole: zeros, no stale VRAM */
 	fresh = mmap(at(buf, hole), hole_size, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	igt_assert(fresh == at(buf, hole));
-	gpu_check(&c, fresh, elems(hole_size), 0, 0, "fresh memory in the hole");
+	gpu_check(c, fresh, elems(hole_size), 0, 0, "fresh memory in the hole");
 
-	gpu_check(&c, buf, elems(hole), seed, 1, "VRAM before the hole");
-	gpu_check(&c, at(buf, tail), elems(size - tail), seed + elems(tail), 1,
+	gpu_check(c, buf, elems(hole), seed, 1, "VRAM before the hole");
+	gpu_check(c, at(buf, tail), elems(size - tail), seed + elems(tail), 1,
 		  "VRAM after the hole");
 	expect_moves(&s, (struct moves){ .in = np, .freed = hole_pages }, "GPU reads after munmap");
 	/* migrated with granularity 9: 2 MiB blocks, the last one clipped to the VMA */
-	cpu_check(&c, buf, elems(hole), seed, 1, hole / HUGE, hole / PAGE,
+	cpu_check(c, buf, elems(hole), seed, 1, hole / HUGE, hole / PAGE,
 		  "VRAM before the hole, read by the CPU");
-	cpu_check(&c, at(buf, tail), elems(size - tail), seed + elems(tail), 1, 1,
+	cpu_check(c, at(buf, tail), elems(size - tail), seed + elems(tail), 1, 1,
 		  (size - tail) / PAGE, "VRAM after the hole, read by the CPU");
-	gpu_check(&c, buf, elems(hole), seed, 1, "data before the hole after the CPU read");
-	gpu_check(&c, at(buf, tail), elems(size - tail), seed + elems(tail), 1,
+	gpu_check(c, buf, elems(hole), seed, 1, "data before the hole after the CPU read");
+	gpu_check(c, at(buf, tail), elems(size - tail), seed + elems(tail), 1,
 		  "data after the hole after the CPU read");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- prefetch-sysmem ------------------------------------------------------------------------- */
@@ -770,41 +656,41 @@ static void test_prefetch_sysmem(void)
 	const uint64_t seed = 0x5a5000000ULL, value = 0x5a5f111ULL;
 	struct snap s, s2;
 	uint64_t *buf;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, buf, size, c.id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch of 4 MiB to GPU 0");
-	gpu_check(&c, buf, n, seed, 1, "data prefetched to VRAM");
-	gpu_fill(&c, buf, n, value);
-	gpu_check(&c, buf, n, value, 0, "VRAM the GPU filled");
+	gpu_check(c, buf, n, seed, 1, "data prefetched to VRAM");
+	vt_ctx_fill(c, buf, n, value);
+	gpu_check(c, buf, n, value, 0, "VRAM the GPU filled");
 
 	snap_take(&s2, 0);
-	vt_prefetch(c.fd, buf, size, SYSMEM);
+	vt_ctx_prefetch(c, buf, size, SYSMEM);
 	expect_moves(&s2, (struct moves){ .out = np }, "prefetch of 4 MiB to SYSMEM");
 	igt_assert_eq_u64(ctr(0, C_VRAM), s.v[C_VRAM]);
-	gpu_check(&c, buf, n, value, 0, "data prefetched to SYSMEM");
-	cpu_check(&c, buf, n, value, 0, 0, 0, "data prefetched to SYSMEM, read by the CPU");
+	gpu_check(c, buf, n, value, 0, "data prefetched to SYSMEM");
+	cpu_check(c, buf, n, value, 0, 0, 0, "data prefetched to SYSMEM, read by the CPU");
 
 	/* already there: nothing moves */
 	snap_take(&s2, 0);
-	vt_prefetch(c.fd, buf, size, SYSMEM);
+	vt_ctx_prefetch(c, buf, size, SYSMEM);
 	expect_moves(&s2, (struct moves){ 0 }, "second prefetch to SYSMEM");
 
 	/* half to the GPU, the whole to SYSMEM: that half moves each way */
-	vt_prefetch(c.fd, at(buf, size / 2), size / 2, c.id);
+	vt_ctx_prefetch(c, at(buf, size / 2), size / 2, c->gpu_id);
 	expect_moves(&s2, (struct moves){ .in = np / 2 }, "prefetch of the second half to GPU 0");
-	gpu_check(&c, buf, n, value, 0, "half in VRAM, half in system memory");
-	vt_prefetch(c.fd, buf, size, SYSMEM);
+	gpu_check(c, buf, n, value, 0, "half in VRAM, half in system memory");
+	vt_ctx_prefetch(c, buf, size, SYSMEM);
 	expect_moves(&s2, (struct moves){ .in = np / 2, .out = np / 2 },
 		     "prefetch of the whole to SYSMEM");
-	gpu_check(&c, buf, n, value, 0, "data back in system memory");
-	cpu_check(&c, buf, n, value, 0, 0, 0, "data back in system memory, read by the CPU");
+	gpu_check(c, buf, n, value, 0, "data back in system memory");
+	cpu_check(c, buf, n, value, 0, 0, 0, "data back in system memory, read by the CPU");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- migrate-cpu-readback -------------------------------------------------------------------- */
@@ -817,13 +703,13 @@ static void test_migrate_cpu_readback(void)
 	const uint64_t size = 4 * MIB, n = elems(size), np = size / PAGE, half = n / 2;
 	uint64_t *bufs[MCR_BUFS], *src;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 	int r, b;
 
-	gpu_open(&c, 0);
-	src = anon_map(size / 2, HUGE);
+	c = gpu_open(0);
+	src = vt_map_at(size / 2, HUGE, 0, MAP_PRIVATE);
 	for (b = 0; b < MCR_BUFS; b++) {
-		bufs[b] = anon_map(size, HUGE);
+		bufs[b] = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 		vt_fill_pattern(bufs[b], n, 0x10000000ULL * (b + 1), 1);
 	}
 	for (r = 0; r < MCR_ROUNDS; r++) {
@@ -831,45 +717,45 @@ static void test_migrate_cpu_readback(void)
 			uint64_t value = 0xfeed0000ULL + r * MCR_BUFS + b;
 			uint64_t seed = 0xc0de000000ULL + ((uint64_t)(r * MCR_BUFS + b) << 24);
 			/* device-private: the CPU read of the last round took the data back */
-			uint64_t in = c.coherent && r > 0 ? 0 : np;
+			uint64_t in = c->coherent && r > 0 ? 0 : np;
 			uint64_t *buf = bufs[b];
 
 			vt_fill_pattern(src, half, seed, 3);
 			snap_take(&s, 0);
-			vt_prefetch(c.fd, buf, size, c.id);
+			vt_ctx_prefetch(c, buf, size, c->gpu_id);
 			expect_moves(&s, (struct moves){ .in = in }, "prefetch to GPU 0");
-			gpu_fill(&c, buf, half, value);
-			gpu_copy(&c, buf + half, src, half);
+			vt_ctx_fill(c, buf, half, value);
+			vt_ctx_copy(c, buf + half, src, half);
 			expect_moves(&s, (struct moves){ .in = in }, "GPU writes to VRAM");
-			gpu_check(&c, buf, half, value, 0, "VRAM the GPU filled");
-			gpu_check(&c, buf + half, half, seed, 3, "VRAM the GPU copied into");
-			cpu_check(&c, buf, half, value, 0, 1, np / 2,
+			gpu_check(c, buf, half, value, 0, "VRAM the GPU filled");
+			gpu_check(c, buf + half, half, seed, 3, "VRAM the GPU copied into");
+			cpu_check(c, buf, half, value, 0, 1, np / 2,
 				  "VRAM the GPU filled, read by the CPU");
-			cpu_check(&c, buf + half, half, seed, 3, 1, np / 2,
+			cpu_check(c, buf + half, half, seed, 3, 1, np / 2,
 				  "VRAM the GPU copied into, read by the CPU");
 		}
 	}
 	for (b = 0; b < MCR_BUFS; b++) {
 		r = MCR_ROUNDS - 1;
-		gpu_check(&c, bufs[b], half, 0xfeed0000ULL + r * MCR_BUFS + b, 0,
+		gpu_check(c, bufs[b], half, 0xfeed0000ULL + r * MCR_BUFS + b, 0,
 			  "data after the last CPU read");
 		vt_unmap(bufs[b], size);
 	}
 	vt_unmap(src, size / 2);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- access-in-place ------------------------------------------------------------------------- */
 
 /* GPU read and write faults on @p (@n elements of seed + i): nothing moves. */
-static void faults_in_place(struct gpu *c, uint64_t *p, uint64_t n, uint64_t seed,
+static void faults_in_place(struct vt_ctx *c, uint64_t *p, uint64_t n, uint64_t seed,
 			    uint64_t value, const char *what)
 {
 	struct snap s;
 
 	snap_take(&s, 0);
 	gpu_check(c, p, n, seed, 1, what);
-	gpu_fill(c, p, n, value);
+	vt_ctx_fill(c, p, n, value);
 	gpu_check(c, p, n, value, 0, what);
 	expect_moves(&s, (struct moves){ 0 }, what);
 	igt_assert_f(ctr(0, C_FAULTS) > s.v[C_FAULTS], "%s: the GPU did not fault\n", what);
@@ -883,46 +769,46 @@ static void test_access_in_place(void)
 	uintptr_t lo, hi;
 	uint32_t type;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
+	c = gpu_open(0);
 
 	/* ACCESS_IN_PLACE: faults map system memory */
-	a = anon_map(size, HUGE);
+	a = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(a, n, 0xa1000000ULL, 1);
-	set_attr(&c, a, size, VSVM_SVM_ATTR_ACCESS_IN_PLACE, c.id);
-	get_attr(&c, a, size, VSVM_SVM_ATTR_ACCESS, c.id, &type);
+	vt_ctx_set_attr(c, a, size, VSVM_SVM_ATTR_ACCESS_IN_PLACE, c->gpu_id);
+	get_attr(c, a, size, VSVM_SVM_ATTR_ACCESS, c->gpu_id, &type);
 	igt_assert_eq_u32(type, VSVM_SVM_ATTR_ACCESS_IN_PLACE);
-	faults_in_place(&c, a, n, 0xa1000000ULL, 0xa1a1, "ACCESS_IN_PLACE range");
+	faults_in_place(c, a, n, 0xa1000000ULL, 0xa1a1, "ACCESS_IN_PLACE range");
 
 	/* ACCESS: the first fault migrates its 2 MiB window */
-	b = anon_map(size, HUGE);
+	b = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(b, n, 0xa2000000ULL, 1);
-	set_attr(&c, b, size, VSVM_SVM_ATTR_ACCESS, c.id);
+	vt_ctx_set_attr(c, b, size, VSVM_SVM_ATTR_ACCESS, c->gpu_id);
 	snap_take(&s, 0);
-	gpu_check(&c, b, n, 0xa2000000ULL, 1, "ACCESS range read by the GPU");
+	gpu_check(c, b, n, 0xa2000000ULL, 1, "ACCESS range read by the GPU");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU read fault on an ACCESS range");
-	gpu_fill(&c, b, n, 0xa2a2);
-	gpu_check(&c, b, n, 0xa2a2, 0, "ACCESS range written by the GPU");
+	vt_ctx_fill(c, b, n, 0xa2a2);
+	gpu_check(c, b, n, 0xa2a2, 0, "ACCESS range written by the GPU");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU write to an ACCESS range in VRAM");
-	cpu_check(&c, b, n, 0xa2a2, 0, 1, np, "ACCESS range in VRAM read by the CPU");
+	cpu_check(c, b, n, 0xa2a2, 0, 1, np, "ACCESS range in VRAM read by the CPU");
 
 	/* no attributes (malloc): in place */
 	m = malloc(msize);
 	igt_assert(m);
 	vt_fill_pattern(m, elems(msize), 0xa3000000ULL, 1);
-	lo = (va(m) + PAGE - 1) & ~(PAGE - 1);
-	hi = (va(m) + msize) & ~(PAGE - 1);
-	get_attr(&c, (void *)lo, hi - lo, VSVM_SVM_ATTR_ACCESS, c.id, &type);
+	lo = (vt_va(m) + PAGE - 1) & ~(PAGE - 1);
+	hi = (vt_va(m) + msize) & ~(PAGE - 1);
+	get_attr(c, (void *)lo, hi - lo, VSVM_SVM_ATTR_ACCESS, c->gpu_id, &type);
 	igt_assert_f(type == VSVM_SVM_ATTR_ACCESS_IN_PLACE,
 		     "GET_ATTR ACCESS of malloc()ed memory: type %u, expected ACCESS_IN_PLACE\n",
 		     type);
-	faults_in_place(&c, m, elems(msize), 0xa3000000ULL, 0xa3a3, "malloc()ed memory");
+	faults_in_place(c, m, elems(msize), 0xa3000000ULL, 0xa3a3, "malloc()ed memory");
 
 	free(m);
 	vt_unmap(a, size);
 	vt_unmap(b, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- granularity ----------------------------------------------------------------------------- */
@@ -934,22 +820,22 @@ static void test_granularity(void)
 	/* all buffers live to the end: none reuses the addresses of another */
 	uint64_t *bufs[ARRAY_SIZE(grans)];
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 	unsigned int i;
 
-	gpu_open(&c, 0);
+	c = gpu_open(0);
 	for (i = 0; i < ARRAY_SIZE(grans); i++) {
 		uint64_t seed = 0x6a000000ULL * (i + 1), blocks = BLOCK_PAGES >> grans[i];
 		char what[96];
 
-		bufs[i] = anon_map(HUGE, HUGE);
+		bufs[i] = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 		vt_fill_pattern(bufs[i], n, seed, 1);
-		set_attr(&c, bufs[i], HUGE, VSVM_SVM_ATTR_GRANULARITY, grans[i]);
+		vt_ctx_set_attr(c, bufs[i], HUGE, VSVM_SVM_ATTR_GRANULARITY, grans[i]);
 		snap_take(&s, 0);
-		vt_prefetch(c.fd, bufs[i], HUGE, c.id);
+		vt_ctx_prefetch(c, bufs[i], HUGE, c->gpu_id);
 		snprintf(what, sizeof(what), "granularity %u: prefetch to GPU 0", grans[i]);
 		expect_moves(&s, (struct moves){ .in = BLOCK_PAGES }, what);
-		gpu_check(&c, bufs[i], n, seed, 1, what);
+		gpu_check(c, bufs[i], n, seed, 1, what);
 
 		snap_take(&s, 0);
 		snprintf(what, sizeof(what), "granularity %u: CPU read of every page", grans[i]);
@@ -957,12 +843,12 @@ static void test_granularity(void)
 		igt_info("granularity %u: %llu CPU faults, %llu pages out\n", grans[i],
 			 (unsigned long long)(ctr(0, C_CPU) - s.v[C_CPU]),
 			 (unsigned long long)(ctr(0, C_OUT) - s.v[C_OUT]));
-		expect_cpu_moves(&c, &s, blocks, BLOCK_PAGES, what);
-		gpu_check(&c, bufs[i], n, seed, 1, what);
+		expect_cpu_moves(c, &s, blocks, BLOCK_PAGES, what);
+		gpu_check(c, bufs[i], n, seed, 1, what);
 	}
 	for (i = 0; i < ARRAY_SIZE(grans); i++)
 		vt_unmap(bufs[i], HUGE);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- large-buffer ---------------------------------------------------------------------------- */
@@ -970,52 +856,52 @@ static void test_granularity(void)
 static void test_large_buffer(void)
 {
 	const uint64_t size = 64 * MIB, n = elems(size), np = size / PAGE, seed = 0x1a46e000000ULL;
-	const uint64_t sum = pattern_sum(seed, 7, n);
+	const uint64_t sum = vt_pattern_sum(seed, 7, n);
 	uint64_t *buf;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 7);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, buf, size, c.id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch of 64 MiB");
-	igt_assert_lte_u64(c.used0 + size, vram_used(c.fd));
-	check_vram_bound(c.fd, "64 MiB in VRAM");
+	igt_assert_lte_u64(used_at_open[c->gpu] + size, vram_used(c->fd));
+	check_vram_bound(c->fd, "64 MiB in VRAM");
 
-	igt_assert_eq_u64(gpu_sum(&c, buf, n), sum);
-	gpu_check(&c, buf, n, seed, 7, "64 MiB in VRAM");
+	igt_assert_eq_u64(vt_ctx_sum(c, buf, n), sum);
+	gpu_check(c, buf, n, seed, 7, "64 MiB in VRAM");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU reads of 64 MiB in VRAM");
 
 	snap_take(&s, 0);
-	igt_assert_eq_u64(cpu_sum(buf, n), sum);
-	expect_cpu_moves(&c, &s, size / HUGE, np, "CPU checksum of 64 MiB in VRAM");
+	igt_assert_eq_u64(vt_cpu_sum(buf, n), sum);
+	expect_cpu_moves(c, &s, size / HUGE, np, "CPU checksum of 64 MiB in VRAM");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- policy ---------------------------------------------------------------------------------- */
 
 /* Data in GPU 1's VRAM, preferred there, with ACCESS for GPU 0: a GPU 0 fault maps it in place. */
-static void policy_other_gpu(struct gpu *c)
+static void policy_other_gpu(struct vt_ctx *c)
 {
 	const uint64_t n = elems(HUGE), seed = 0x9d000000ULL;
 	struct snap s0, s1;
 	uint64_t *buf;
-	struct gpu c1;
+	struct vt_ctx *c1;
 
-	gpu_open(&c1, 1);
-	buf = anon_map(HUGE, HUGE);
+	c1 = gpu_open(1);
+	buf = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	set_attrs(c, buf, HUGE,
-		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_PREFERRED_LOC, c1.id),
-						attr(VSVM_SVM_ATTR_ACCESS, c->id) }, 2);
+		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_PREFERRED_LOC, c1->gpu_id),
+						attr(VSVM_SVM_ATTR_ACCESS, c->gpu_id) }, 2);
 	snap_take(&s0, 0);
 	snap_take(&s1, 1);
-	vt_prefetch(c1.fd, buf, HUGE, c1.id);
+	vt_ctx_prefetch(c1, buf, HUGE, c1->gpu_id);
 	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES }, "prefetch to GPU 1");
-	gpu_check(&c1, buf, n, seed, 1, "data in GPU 1's VRAM");
+	gpu_check(c1, buf, n, seed, 1, "data in GPU 1's VRAM");
 
 	/* GPU 0 maps it over the peer link: it stays at its preferred location */
 	gpu_check(c, buf, n, seed, 1, "GPU 1's data read by GPU 0");
@@ -1029,7 +915,7 @@ static void policy_other_gpu(struct gpu *c)
 	set_attrs(c, buf, HUGE,
 		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_PREFERRED_LOC,
 						     VSVM_SVM_LOCATION_UNDEFINED),
-						attr(VSVM_SVM_ATTR_ACCESS, c->id) }, 2);
+						attr(VSVM_SVM_ATTR_ACCESS, c->gpu_id) }, 2);
 	gpu_check(c, buf, n, seed, 1, "GPU 1's data read by GPU 0, no preferred location");
 	expect_moves(&s1, (struct moves){ .in = BLOCK_PAGES, .out = BLOCK_PAGES,
 					  .peer_out = BLOCK_PAGES },
@@ -1038,7 +924,7 @@ static void policy_other_gpu(struct gpu *c)
 		     "GPU 0 fault without a preferred location (GPU 0)");
 	cpu_check(c, buf, n, seed, 1, 1, BLOCK_PAGES, "data moved to GPU 0, read by the CPU");
 	vt_unmap(buf, HUGE);
-	gpu_close(&c1);
+	gpu_close(c1);
 }
 
 static void test_policy(void)
@@ -1046,64 +932,64 @@ static void test_policy(void)
 	const uint64_t n = elems(HUGE), np = BLOCK_PAGES;
 	uint64_t *pref, *sys, *rm, f0;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
+	c = gpu_open(0);
 
 	/* PREFERRED_LOC GPU 0: a GPU 0 read fault migrates */
-	pref = anon_map(HUGE, HUGE);
+	pref = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(pref, n, 0x9a000000ULL, 1);
-	set_attr(&c, pref, HUGE, VSVM_SVM_ATTR_PREFERRED_LOC, c.id);
+	vt_ctx_set_attr(c, pref, HUGE, VSVM_SVM_ATTR_PREFERRED_LOC, c->gpu_id);
 	snap_take(&s, 0);
-	gpu_check(&c, pref, n, 0x9a000000ULL, 1, "range preferred on GPU 0");
+	gpu_check(c, pref, n, 0x9a000000ULL, 1, "range preferred on GPU 0");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU read fault, PREFERRED_LOC GPU 0");
-	gpu_fill(&c, pref, n, 0x9a9a);
-	gpu_check(&c, pref, n, 0x9a9a, 0, "range preferred on GPU 0, written by the GPU");
+	vt_ctx_fill(c, pref, n, 0x9a9a);
+	gpu_check(c, pref, n, 0x9a9a, 0, "range preferred on GPU 0, written by the GPU");
 	expect_moves(&s, (struct moves){ .in = np }, "GPU write, PREFERRED_LOC GPU 0");
-	cpu_check(&c, pref, n, 0x9a9a, 0, 1, np, "range preferred on GPU 0, read by the CPU");
+	cpu_check(c, pref, n, 0x9a9a, 0, 1, np, "range preferred on GPU 0, read by the CPU");
 
 	/* PREFERRED_LOC SYSMEM: a GPU fault on data in VRAM moves it back */
-	sys = anon_map(HUGE, HUGE);
+	sys = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(sys, n, 0x9b000000ULL, 1);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, sys, HUGE, c.id);
-	gpu_check(&c, sys, n, 0x9b000000ULL, 1, "data prefetched to VRAM");
-	set_attr(&c, sys, HUGE, VSVM_SVM_ATTR_PREFERRED_LOC, SYSMEM);
+	vt_ctx_prefetch(c, sys, HUGE, c->gpu_id);
+	gpu_check(c, sys, n, 0x9b000000ULL, 1, "data prefetched to VRAM");
+	vt_ctx_set_attr(c, sys, HUGE, VSVM_SVM_ATTR_PREFERRED_LOC, SYSMEM);
 	/* NO_ACCESS unmaps it from GPU 0 (the pages stay), ACCESS gives it back */
-	set_attr(&c, sys, HUGE, VSVM_SVM_ATTR_NO_ACCESS, c.id);
-	set_attr(&c, sys, HUGE, VSVM_SVM_ATTR_ACCESS, c.id);
+	vt_ctx_set_attr(c, sys, HUGE, VSVM_SVM_ATTR_NO_ACCESS, c->gpu_id);
+	vt_ctx_set_attr(c, sys, HUGE, VSVM_SVM_ATTR_ACCESS, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch, PREFERRED_LOC SYSMEM, NO_ACCESS");
 	f0 = ctr(0, C_FAULTS);
-	gpu_check(&c, sys, n, 0x9b000000ULL, 1, "VRAM data preferred in SYSMEM");
+	gpu_check(c, sys, n, 0x9b000000ULL, 1, "VRAM data preferred in SYSMEM");
 	igt_assert_lt_u64(f0, ctr(0, C_FAULTS));
 	expect_moves(&s, (struct moves){ .in = np, .out = np },
 		     "GPU fault on VRAM data, PREFERRED_LOC SYSMEM");
-	cpu_check(&c, sys, n, 0x9b000000ULL, 1, 0, 0, "data moved back, read by the CPU");
+	cpu_check(c, sys, n, 0x9b000000ULL, 1, 0, 0, "data moved back, read by the CPU");
 
 	/* GPU_READ_MOSTLY with ACCESS: reads map in place, a write fault migrates */
-	rm = anon_map(HUGE, HUGE);
+	rm = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(rm, n, 0x9c000000ULL, 1);
-	set_attrs(&c, rm, HUGE,
+	set_attrs(c, rm, HUGE,
 		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_SET_FLAGS,
 						     VSVM_SVM_FLAG_GPU_READ_MOSTLY),
-						attr(VSVM_SVM_ATTR_ACCESS, c.id) }, 2);
+						attr(VSVM_SVM_ATTR_ACCESS, c->gpu_id) }, 2);
 	snap_take(&s, 0);
-	gpu_check(&c, rm, n, 0x9c000000ULL, 1, "GPU_READ_MOSTLY range read by the GPU");
+	gpu_check(c, rm, n, 0x9c000000ULL, 1, "GPU_READ_MOSTLY range read by the GPU");
 	expect_moves(&s, (struct moves){ 0 }, "GPU read fault, GPU_READ_MOSTLY and ACCESS");
-	gpu_fill(&c, rm, n, 0x9c9c);
+	vt_ctx_fill(c, rm, n, 0x9c9c);
 	expect_moves(&s, (struct moves){ .in = np }, "GPU write fault, GPU_READ_MOSTLY and ACCESS");
-	gpu_check(&c, rm, n, 0x9c9c, 0, "GPU_READ_MOSTLY range written by the GPU");
-	cpu_check(&c, rm, n, 0x9c9c, 0, 1, np, "GPU_READ_MOSTLY range read by the CPU");
+	gpu_check(c, rm, n, 0x9c9c, 0, "GPU_READ_MOSTLY range written by the GPU");
+	cpu_check(c, rm, n, 0x9c9c, 0, 1, np, "GPU_READ_MOSTLY range read by the CPU");
 
-	if (num_gpus >= 2)
-		policy_other_gpu(&c);
+	if (vt_num_gpus >= 2)
+		policy_other_gpu(c);
 	else
 		igt_info("1 GPU: data in another GPU's VRAM not tested\n");
 
 	vt_unmap(pref, HUGE);
 	vt_unmap(sys, HUGE);
 	vt_unmap(rm, HUGE);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- migrate-races --------------------------------------------------------------------------- */
@@ -1115,7 +1001,7 @@ static void test_policy(void)
 #define RACE_SRC_STEP 11
 
 struct race {
-	struct gpu *c; /* GPU 0's file and gpu_id */
+	struct vt_ctx *c; /* GPU 0 */
 	uint64_t *buf; /* RACE_SLICES slices */
 	uint64_t *src; /* COPY source in system memory */
 	atomic_bool stop;
@@ -1125,11 +1011,29 @@ struct race {
 struct racer {
 	struct race *r;
 	int slice;
-	struct gpu g; /* GPU writers: their own queue and result slot */
+	struct vt_ctx g; /* GPU writers: racer_gpu_open() */
 	unsigned long loops;
 	uint64_t seed, step; /* what the slice holds: seed + i * step */
 	pthread_t thread;
 };
+
+/*
+ * A GPU writer's own queue and result slot on @c's file (so in the same GPU
+ * VM): a struct vt_ctx outside the pool, for racer_gpu_close() to undo.
+ */
+static void racer_gpu_open(struct vt_ctx *g, const struct vt_ctx *c)
+{
+	*g = (struct vt_ctx){ .gpu = c->gpu, .fd = c->fd, .gpu_id = c->gpu_id,
+			      .coherent = c->coherent };
+	g->q = vt_queue_create(c->fd, 0);
+	vt_bo_create(&g->out, c->fd, PAGE, VSVM_GEM_DOMAIN_GTT, 0);
+}
+
+static void racer_gpu_close(struct vt_ctx *g)
+{
+	vt_queue_destroy(g->fd, g->q);
+	vt_bo_destroy(&g->out);
+}
 
 static uint64_t *race_slice(const struct racer *t)
 {
@@ -1160,13 +1064,13 @@ static void *race_gpu_writer(void *arg)
 
 	while (!atomic_load(&t->r->stop)) {
 		if (t->slice % 2 && t->loops % 2) {
-			gpu_copy(&t->g, p, t->r->src, RACE_SLICE_ELEMS);
+			vt_ctx_copy(&t->g, p, t->r->src, RACE_SLICE_ELEMS);
 			t->seed = RACE_SRC_SEED;
 			t->step = RACE_SRC_STEP;
 		} else {
 			t->seed = ((uint64_t)(t->slice + 1) << 40) + t->loops + 1;
 			t->step = 0;
-			gpu_fill(&t->g, p, RACE_SLICE_ELEMS, t->seed);
+			vt_ctx_fill(&t->g, p, RACE_SLICE_ELEMS, t->seed);
 		}
 		gpu_check(&t->g, p, RACE_SLICE_ELEMS, t->seed, t->step,
 			  "slice written by a GPU thread");
@@ -1182,7 +1086,7 @@ static void *race_prefetcher(void *arg)
 	struct race *r = t->r;
 
 	while (!atomic_load(&r->stop)) {
-		uint32_t loc = t->loops % 2 ? SYSMEM : r->c->id;
+		uint32_t loc = t->loops % 2 ? SYSMEM : r->c->gpu_id;
 		/* the whole buffer, its first half, its second half in turn */
 		unsigned int part = (t->loops / 2) % 3;
 		uint64_t start = part == 2 ? size / 2 : 0, len = part ? size / 2 : size;
@@ -1205,13 +1109,13 @@ static void test_migrate_races(void)
 	struct racer t[RACE_SLICES + 1];
 	struct race r = {};
 	struct snap s, now;
-	struct gpu c;
+	struct vt_ctx *c;
 	int i;
 
-	gpu_open(&c, 0);
-	r.c = &c;
-	r.buf = anon_map(size, HUGE);
-	r.src = anon_map(HUGE, HUGE);
+	c = gpu_open(0);
+	r.c = c;
+	r.buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	r.src = vt_map_at(HUGE, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(r.src, RACE_SLICE_ELEMS, RACE_SRC_SEED, RACE_SRC_STEP);
 	for (i = 0; i <= RACE_SLICES; i++) {
 		t[i] = (struct racer){ .r = &r, .slice = i, .seed = 0x7ace000000ULL * (i + 1),
@@ -1219,7 +1123,7 @@ static void test_migrate_races(void)
 		if (i < RACE_SLICES)
 			vt_fill_pattern(race_slice(&t[i]), RACE_SLICE_ELEMS, t[i].seed, 1);
 		if (fns[i] == race_gpu_writer)
-			gpu_init(&t[i].g, 0, c.fd);
+			racer_gpu_open(&t[i].g, c);
 	}
 
 	snap_take(&s, 0);
@@ -1236,7 +1140,7 @@ static void test_migrate_races(void)
 	}
 
 	/* everything back to system memory: in and out balance */
-	vt_prefetch(c.fd, r.buf, size, SYSMEM);
+	vt_ctx_prefetch(c, r.buf, size, SYSMEM);
 	snap_take(&now, 0);
 	igt_info("races: %llu pages in, %llu out, %llu CPU faults, %llu KiB copied\n",
 		 (unsigned long long)delta(&s, &now, C_IN),
@@ -1247,20 +1151,20 @@ static void test_migrate_races(void)
 	igt_assert_lt_u64(0, delta(&s, &now, C_IN));
 	igt_assert_eq_u64(delta(&s, &now, C_IN), delta(&s, &now, C_OUT));
 	igt_assert_eq_u64(delta(&s, &now, C_EVICT), 0);
-	if (c.coherent)
+	if (c->coherent)
 		igt_assert_eq_u64(delta(&s, &now, C_CPU), 0);
 
 	for (i = 0; i < RACE_SLICES; i++) {
-		gpu_check(&c, race_slice(&t[i]), RACE_SLICE_ELEMS, t[i].seed, t[i].step,
+		gpu_check(c, race_slice(&t[i]), RACE_SLICE_ELEMS, t[i].seed, t[i].step,
 			  "final data of a slice");
-		cpu_check(&c, race_slice(&t[i]), RACE_SLICE_ELEMS, t[i].seed, t[i].step, 0, 0,
+		cpu_check(c, race_slice(&t[i]), RACE_SLICE_ELEMS, t[i].seed, t[i].step, 0, 0,
 			  "final data of a slice, read by the CPU");
 		if (fns[i] == race_gpu_writer)
-			gpu_close(&t[i].g);
+			racer_gpu_close(&t[i].g);
 	}
 	vt_unmap(r.buf, size);
 	vt_unmap(r.src, HUGE);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- file-backed ----------------------------------------------------------------------------- */
@@ -1278,7 +1182,7 @@ static int tmpfs_file(void)
  * and PREFERRED_LOC GPU 0: GPU faults and a prefetch leave it in system
  * memory.
  */
-static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
+static void file_mapping(struct vt_ctx *c, int fd, int flags, const char *name)
 {
 	const uint64_t size = 2 * MIB, n = elems(size), half = n / 2;
 	const uint64_t seed = 0xf11e000000ULL, value = 0xf11ef11eULL, cow = 0xc0c0000000ULL;
@@ -1293,13 +1197,13 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 	map = mmap(NULL, size, RW, flags, fd, 0);
 	igt_assert_f(map != MAP_FAILED, "mmap of the %s: %s\n", what, strerror(errno));
 	set_attrs(c, map, size,
-		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_ACCESS, c->id),
-						attr(VSVM_SVM_ATTR_PREFERRED_LOC, c->id) }, 2);
+		  (struct drm_vsvm_svm_attr[]){ attr(VSVM_SVM_ATTR_ACCESS, c->gpu_id),
+						attr(VSVM_SVM_ATTR_PREFERRED_LOC, c->gpu_id) }, 2);
 
 	snap_take(&s, 0);
 	gpu_check(c, map, n, seed, 1, what);
-	gpu_fill(c, map, half, value);
-	vt_prefetch(c->fd, map, size, c->id);
+	vt_ctx_fill(c, map, half, value);
+	vt_ctx_prefetch(c, map, size, c->gpu_id);
 	gpu_check(c, map, half, value, 0, what);
 	gpu_check(c, map + half, half, seed + half, 1, what);
 	vt_check_value(map, half, value, what);
@@ -1312,7 +1216,7 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 	} else {
 		/* copy-on-write by the CPU: anonymous pages of a file mapping stay too */
 		vt_fill_pattern(map + half, half, cow, 1);
-		vt_prefetch(c->fd, map, size, c->id);
+		vt_ctx_prefetch(c, map, size, c->gpu_id);
 		gpu_check(c, map + half, half, cow, 1, what);
 		vt_check_pattern(map + half, half, cow, 1, what);
 		expect_moves(&s, (struct moves){ 0 }, what);
@@ -1325,19 +1229,19 @@ static void file_mapping(struct gpu *c, int fd, int flags, const char *name)
 
 static void test_file_backed(void)
 {
-	struct gpu c;
+	struct vt_ctx *c;
 	int fd;
 
-	gpu_open(&c, 0);
+	c = gpu_open(0);
 	fd = tmpfs_file();
-	file_mapping(&c, fd, MAP_SHARED, "tmpfs file");
-	file_mapping(&c, fd, MAP_PRIVATE, "tmpfs file");
+	file_mapping(c, fd, MAP_SHARED, "tmpfs file");
+	file_mapping(c, fd, MAP_PRIVATE, "tmpfs file");
 	close(fd);
 	fd = vt_tmp_file();
-	file_mapping(&c, fd, MAP_SHARED, "/tmp file");
-	file_mapping(&c, fd, MAP_PRIVATE, "/tmp file");
+	file_mapping(c, fd, MAP_SHARED, "/tmp file");
+	file_mapping(c, fd, MAP_PRIVATE, "/tmp file");
 	close(fd);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- prefault-partial ------------------------------------------------------------------------ */
@@ -1349,48 +1253,48 @@ static void test_prefault_partial(void)
 	const uint64_t seed = 0x9a417000000ULL, value = 0x9a41f111ULL;
 	uint64_t *buf, bad;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	/* 4 KiB pages: the first and last 64 KiB stay unpopulated */
-	do_madvise(buf, size, MADV_NOHUGEPAGE);
+	vt_madvise(buf, size, MADV_NOHUGEPAGE);
 	vt_fill_pattern(buf + hn, n - 2 * hn, seed + hn, 1);
-	set_attr(&c, buf, size, VSVM_SVM_ATTR_ACCESS, c.id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_ACCESS, c->gpu_id);
 
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, buf, size / 2, c.id);
+	vt_ctx_prefetch(c, buf, size / 2, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np / 2, .zeroed = hp },
 		     "prefetch of the first half");
-	bad = gpu_verify(&c, buf, n / 2, seed, 1);
+	bad = vt_ctx_verify(c, buf, n / 2, seed, 1);
 	igt_assert_f(bad == hn,
 		     "first half in VRAM: %llu elements differ, expected %llu (never touched)\n",
 		     (unsigned long long)bad, (unsigned long long)hn);
 
 	/* GPU faults over the whole: the second half migrates on its fault (ACCESS) */
-	bad = gpu_verify(&c, buf, n, seed, 1);
+	bad = vt_ctx_verify(c, buf, n, seed, 1);
 	igt_assert_f(bad == 2 * hn, "whole range: %llu elements differ, expected %llu\n",
 		     (unsigned long long)bad, (unsigned long long)(2 * hn));
 	expect_moves(&s, (struct moves){ .in = np, .zeroed = 2 * hp },
 		     "GPU faults over the whole range");
-	gpu_check(&c, buf, hn, 0, 0, "never-touched pages of the first half");
-	gpu_check(&c, buf + n - hn, hn, 0, 0, "never-touched pages of the second half");
-	gpu_check(&c, buf + hn, n - 2 * hn, seed + hn, 1, "CPU-written pages");
+	gpu_check(c, buf, hn, 0, 0, "never-touched pages of the first half");
+	gpu_check(c, buf + n - hn, hn, 0, 0, "never-touched pages of the second half");
+	gpu_check(c, buf + hn, n - 2 * hn, seed + hn, 1, "CPU-written pages");
 
 	/* GPU writes to the zero-filled pages */
-	gpu_fill(&c, buf, hn, value);
-	gpu_fill(&c, buf + n - hn, hn, value);
-	gpu_check(&c, buf, hn, value, 0, "GPU-written pages of the first half");
-	gpu_check(&c, buf + n - hn, hn, value, 0, "GPU-written pages of the second half");
+	vt_ctx_fill(c, buf, hn, value);
+	vt_ctx_fill(c, buf + n - hn, hn, value);
+	gpu_check(c, buf, hn, value, 0, "GPU-written pages of the first half");
+	gpu_check(c, buf + n - hn, hn, value, 0, "GPU-written pages of the second half");
 	expect_moves(&s, (struct moves){ .in = np, .zeroed = 2 * hp }, "GPU writes in VRAM");
 
 	snap_take(&s, 0);
 	vt_check_value(buf, hn, value, "GPU-written pages of the first half (CPU)");
 	vt_check_pattern(buf + hn, n - 2 * hn, seed + hn, 1, "CPU-written pages (CPU)");
 	vt_check_value(buf + n - hn, hn, value, "GPU-written pages of the second half (CPU)");
-	expect_cpu_moves(&c, &s, size / HUGE, np, "CPU read of the whole range");
+	expect_cpu_moves(c, &s, size / HUGE, np, "CPU read of the whole range");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- exit-frees-vram ------------------------------------------------------------------------- */
@@ -1404,21 +1308,21 @@ static void test_exit_frees_vram(void)
 	pid_t pid = 0;
 	char go = 1;
 
-	fd = vt_open(paths[0]);
+	fd = vt_open(vt_paths[0]);
 	vt_require_svm_vram(fd);
 	used0 = vram_settled(fd);
 	igt_assert_eq(pipe(up), 0);
 	igt_assert_eq(pipe(down), 0);
 	igt_fork(child, 1) {
-		uint64_t *buf = anon_map(size, HUGE);
+		uint64_t *buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 		pid_t me = getpid();
-		struct gpu cc;
+		struct vt_ctx *cc;
 		char b;
 
-		gpu_open(&cc, 0);
+		cc = gpu_open(0);
 		vt_fill_pattern(buf, n, seed, 1);
-		vt_prefetch(cc.fd, buf, size, cc.id);
-		gpu_check(&cc, buf, n, seed, 1, "the child's data in VRAM");
+		vt_ctx_prefetch(cc, buf, size, cc->gpu_id);
+		gpu_check(cc, buf, n, seed, 1, "the child's data in VRAM");
 		igt_assert_eq(write(up[1], &me, sizeof(me)), (ssize_t)sizeof(me));
 		igt_assert_eq(read(down[0], &b, 1), 1);
 		/* no munmap, no close */
@@ -1455,15 +1359,15 @@ static void test_fork_child_fault(void)
 	const uint64_t seed = 0xf0f0000000ULL, child_seed = 0xc41d000000ULL;
 	uint64_t *buf;
 	struct snap s;
-	struct gpu c;
+	struct vt_ctx *c;
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 1);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, buf, size, c.id);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch of 4 MiB");
-	gpu_check(&c, buf, n, seed, 1, "data in VRAM before the fork");
+	gpu_check(c, buf, n, seed, 1, "data in VRAM before the fork");
 
 	snap_take(&s, 0);
 	igt_fork(child, 1) {
@@ -1476,14 +1380,14 @@ static void test_fork_child_fault(void)
 	igt_info("child's CPU accesses: parent's cpu_faults +%llu, pages_out +%llu\n",
 		 (unsigned long long)(ctr(0, C_CPU) - s.v[C_CPU]),
 		 (unsigned long long)(ctr(0, C_OUT) - s.v[C_OUT]));
-	expect_cpu_moves(&c, &s, size / HUGE, np, "the child's CPU accesses (parent's counters)");
+	expect_cpu_moves(c, &s, size / HUGE, np, "the child's CPU accesses (parent's counters)");
 
 	snap_take(&s, 0);
 	vt_check_pattern(buf, n, seed, 1, "the parent's data after the child's writes");
-	gpu_check(&c, buf, n, seed, 1, "the parent's data after the child's writes");
+	gpu_check(c, buf, n, seed, 1, "the parent's data after the child's writes");
 	expect_moves(&s, (struct moves){ 0 }, "the parent's accesses after the fork");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 }
 
 /* ---- overcommit-ranges ----------------------------------------------------------------------- */
@@ -1501,21 +1405,21 @@ static void test_overcommit_ranges(void)
 	uint64_t *bufs[OC_BUFS], in, out, ev, resident;
 	struct vram_monitor mon;
 	struct snap s, now;
-	struct gpu c;
+	struct vt_ctx *c;
 	int i;
 
 	small_vram_begin();
-	gpu_open(&c, 0);
+	c = gpu_open(0);
 	snap_take(&s, 0);
-	vram_monitor_start(&mon, c.fd);
+	vram_monitor_start(&mon, c->fd);
 	for (i = 0; i < OC_BUFS; i++) {
-		bufs[i] = anon_map(MIB, MIB);
+		bufs[i] = vt_map_at(MIB, MIB, 0, MAP_PRIVATE);
 		vt_fill_pattern(bufs[i], n, oc_seed(i), i + 1);
-		vt_prefetch(c.fd, bufs[i], MIB, c.id);
-		gpu_check(&c, bufs[i], n, oc_seed(i), i + 1, "buffer just prefetched");
+		vt_ctx_prefetch(c, bufs[i], MIB, c->gpu_id);
+		gpu_check(c, bufs[i], n, oc_seed(i), i + 1, "buffer just prefetched");
 	}
 	vram_monitor_stop(&mon, "48 MiB prefetched into 32 MiB of VRAM");
-	check_vram_bound(c.fd, "48 MiB prefetched");
+	check_vram_bound(c->fd, "48 MiB prefetched");
 
 	snap_take(&now, 0);
 	in = delta(&s, &now, C_IN);
@@ -1535,13 +1439,13 @@ static void test_overcommit_ranges(void)
 
 	/* every buffer, evicted or not: GPU first (nothing moves), then the CPU */
 	for (i = 0; i < OC_BUFS; i++)
-		gpu_check(&c, bufs[i], n, oc_seed(i), i + 1, "buffer after the overcommit");
+		gpu_check(c, bufs[i], n, oc_seed(i), i + 1, "buffer after the overcommit");
 	expect_moves(&now, (struct moves){ 0 }, "GPU reads after the overcommit");
 	for (i = 0; i < OC_BUFS; i++)
 		vt_check_pattern(bufs[i], n, oc_seed(i), i + 1,
 				 "buffer after the overcommit (CPU)");
 	snap_take(&s, 0);
-	if (c.coherent) {
+	if (c->coherent) {
 		expect_moves(&now, (struct moves){ 0 }, "CPU reads after the overcommit");
 	} else {
 		check_delta("CPU reads after the overcommit", 0, "pages_out",
@@ -1552,7 +1456,7 @@ static void test_overcommit_ranges(void)
 
 	for (i = 0; i < OC_BUFS; i++)
 		vt_unmap(bufs[i], MIB);
-	gpu_close(&c);
+	gpu_close(c);
 	small_vram_end();
 }
 
@@ -1564,16 +1468,16 @@ static void test_overcommit_giant(void)
 	uint64_t *buf, out, ev, resident;
 	struct vram_monitor mon;
 	struct snap s, now;
-	struct gpu c;
+	struct vt_ctx *c;
 
 	small_vram_begin();
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 5);
 
 	snap_take(&s, 0);
-	vram_monitor_start(&mon, c.fd);
-	vt_prefetch(c.fd, buf, size, c.id);
+	vram_monitor_start(&mon, c->fd);
+	vt_ctx_prefetch(c, buf, size, c->gpu_id);
 	snap_take(&now, 0);
 	out = delta(&s, &now, C_OUT);
 	ev = delta(&s, &now, C_EVICT);
@@ -1591,16 +1495,16 @@ static void test_overcommit_giant(void)
 	igt_assert_eq_u64(delta(&s, &now, C_CPU), 0);
 	igt_assert_eq_u64(delta(&s, &now, C_BYTES), PAGE * (np + out));
 
-	gpu_check(&c, buf, n, seed, 5, "64 MiB range after the prefetch");
-	igt_assert_eq_u64(gpu_sum(&c, buf, n), pattern_sum(seed, 5, n));
+	gpu_check(c, buf, n, seed, 5, "64 MiB range after the prefetch");
+	igt_assert_eq_u64(vt_ctx_sum(c, buf, n), vt_pattern_sum(seed, 5, n));
 	vram_monitor_stop(&mon, "64 MiB prefetched into 32 MiB of VRAM");
 	expect_moves(&now, (struct moves){ 0 }, "GPU reads of the 64 MiB range");
 
 	snap_take(&s, 0);
 	vt_check_pattern(buf, n, seed, 5, "64 MiB range read by the CPU");
-	expect_cpu_moves(&c, &s, resident / BLOCK_PAGES, resident, "CPU read of the 64 MiB range");
+	expect_cpu_moves(c, &s, resident / BLOCK_PAGES, resident, "CPU read of the 64 MiB range");
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 	small_vram_end();
 }
 
@@ -1618,14 +1522,14 @@ static void test_overcommit_many_waves(void)
 	struct drm_vsvm_query_device q;
 	uint64_t *buf, *idx, *dst, i;
 	struct snap s, now;
-	struct gpu c;
+	struct vt_ctx *c;
 	int fd;
 
 	vt_require_module_reload();
 	vt_module_reload("vram_size=16M num_cus=64 job_timeout_ms=120000");
-	num_gpus = vt_scan_render_nodes(paths, MAX_GPUS);
-	igt_assert_lt(0, num_gpus);
-	fd = vt_open(paths[0]);
+	vt_num_gpus = vt_scan_render_nodes(vt_paths, VT_MAX_GPUS);
+	igt_assert_lt(0, vt_num_gpus);
+	fd = vt_open(vt_paths[0]);
 	vt_query(fd, &q);
 	vsvm_close(fd);
 	igt_assert_eq_u64(q.vram_size, MW_VRAM);
@@ -1635,17 +1539,17 @@ static void test_overcommit_many_waves(void)
 		igt_skip("no VSVM_CAP_SVM_VRAM after the reload\n");
 	}
 
-	gpu_open(&c, 0);
-	buf = anon_map(size, HUGE);
-	idx = anon_map(MW_ITEMS * sizeof(*idx), PAGE);
-	dst = anon_map(MW_ITEMS * sizeof(*dst), PAGE);
+	c = gpu_open(0);
+	buf = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
+	idx = vt_map_at(MW_ITEMS * sizeof(*idx), PAGE, 0, MAP_PRIVATE);
+	dst = vt_map_at(MW_ITEMS * sizeof(*dst), PAGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(buf, n, seed, 3);
 	for (i = 0; i < MW_ITEMS; i++)
 		idx[i] = (i / MW_WAVE) % windows * elems(HUGE) + i % MW_WAVE * (elems(HUGE) / MW_WAVE);
-	set_attr(&c, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, c.id);
+	vt_ctx_set_attr(c, buf, size, VSVM_SVM_ATTR_PREFERRED_LOC, c->gpu_id);
 	snap_take(&s, 0);
-	vt_run(c.fd, c.q, VSVM_KERNEL_GATHER, MW_ITEMS,
-	       (uint64_t[6]){ va(dst), va(buf), va(idx) });
+	vt_ctx_run(c, VSVM_KERNEL_GATHER, MW_ITEMS,
+		   (uint64_t[6]){ vt_va(dst), vt_va(buf), vt_va(idx) });
 	snap_take(&now, 0);
 	igt_info("64 waves over 24 windows, 8 fit in VRAM: %llu faults, %llu pages in, "
 		 "%llu evictions\n", (unsigned long long)delta(&s, &now, C_FAULTS),
@@ -1663,7 +1567,7 @@ static void test_overcommit_many_waves(void)
 	vt_unmap(idx, MW_ITEMS * sizeof(*idx));
 	vt_unmap(dst, MW_ITEMS * sizeof(*dst));
 	vt_unmap(buf, size);
-	gpu_close(&c);
+	gpu_close(c);
 	small_vram_end();
 }
 
@@ -1691,28 +1595,28 @@ static void test_svm_gem_evict(void)
 	struct vt_bo bos[GE_OBJS];
 	uint64_t *svm, out, ev, resident, again;
 	struct snap s, now;
-	struct gpu c;
+	struct vt_ctx *c;
 	int i;
 
 	small_vram_begin();
-	gpu_open(&c, 0);
-	svm = anon_map(size, HUGE);
+	c = gpu_open(0);
+	svm = vt_map_at(size, HUGE, 0, MAP_PRIVATE);
 	vt_fill_pattern(svm, n, seed, 1);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, svm, size, c.id);
+	vt_ctx_prefetch(c, svm, size, c->gpu_id);
 	expect_moves(&s, (struct moves){ .in = np }, "prefetch of 8 MiB");
-	gpu_check(&c, svm, n, seed, 1, "SVM data in VRAM");
+	gpu_check(c, svm, n, seed, 1, "SVM data in VRAM");
 
 	/* a whole VRAM of buffer objects: the SVM pieces are evicted */
 	snap_take(&s, 0);
 	for (i = 0; i < GE_OBJS; i++) {
-		vt_bo_create(&bos[i], c.fd, GE_OBJ_SIZE, VSVM_GEM_DOMAIN_VRAM, 0);
+		vt_bo_create(&bos[i], c->fd, GE_OBJ_SIZE, VSVM_GEM_DOMAIN_VRAM, 0);
 		if (i % 2)
 			vt_fill_pattern(bos[i].map, on, ge_seed(i), ge_step(i));
 		else
-			vt_run(c.fd, c.q, VSVM_KERNEL_FILL, on,
-			       (uint64_t[6]){ bos[i].va, ge_seed(i) });
-		check_vram_bound(c.fd, "creating VRAM objects");
+			vt_ctx_run(c, VSVM_KERNEL_FILL, on,
+				   (uint64_t[6]){ bos[i].va, ge_seed(i) });
+		check_vram_bound(c->fd, "creating VRAM objects");
 	}
 	snap_take(&now, 0);
 	out = delta(&s, &now, C_OUT);
@@ -1725,37 +1629,37 @@ static void test_svm_gem_evict(void)
 	expect_moves(&s, (struct moves){ .out = out, .evictions = ev }, "eviction by VRAM objects");
 	igt_assert_eq_u64(out, ev * BLOCK_PAGES);
 
-	gpu_check(&c, svm, n, seed, 1, "SVM data after its eviction");
+	gpu_check(c, svm, n, seed, 1, "SVM data after its eviction");
 	expect_moves(&now, (struct moves){ 0 }, "GPU read of evicted SVM data");
-	cpu_check(&c, svm, n, seed, 1, resident / BLOCK_PAGES, resident,
+	cpu_check(c, svm, n, seed, 1, resident / BLOCK_PAGES, resident,
 		  "SVM data after its eviction, read by the CPU");
 
 	/* SVM data back to VRAM: buffer objects are evicted */
-	again = c.coherent ? np - resident : np;
-	vt_query(c.fd, &q1);
+	again = c->coherent ? np - resident : np;
+	vt_query(c->fd, &q1);
 	snap_take(&s, 0);
-	vt_prefetch(c.fd, svm, size, c.id);
-	vt_query(c.fd, &q2);
+	vt_ctx_prefetch(c, svm, size, c->gpu_id);
+	vt_query(c->fd, &q2);
 	igt_info("prefetch again: %llu buffer-object evictions\n",
 		 (unsigned long long)(q2.evictions - q1.evictions));
 	expect_moves(&s, (struct moves){ .in = again }, "prefetch back into a full VRAM");
 	igt_assert_lt_u64(q1.evictions, q2.evictions);
 	igt_assert_lte_u64(q2.vram_used, q2.vram_size);
-	gpu_check(&c, svm, n, seed, 1, "SVM data back in VRAM");
-	cpu_check(&c, svm, n, seed, 1, size / HUGE, np, "SVM data back in VRAM, read by the CPU");
+	gpu_check(c, svm, n, seed, 1, "SVM data back in VRAM");
+	cpu_check(c, svm, n, seed, 1, size / HUGE, np, "SVM data back in VRAM, read by the CPU");
 
 	for (i = 0; i < GE_OBJS; i++) {
 		uint64_t bad;
 
 		vt_check_pattern(bos[i].map, on, ge_seed(i), ge_step(i), "VRAM object (CPU)");
-		bad = vt_gpu_verify(c.fd, c.q, bos[i].va, on, ge_seed(i), ge_step(i), c.res.va,
-				    c.res.map);
+		bad = vt_gpu_verify(c->fd, c->q, bos[i].va, on, ge_seed(i), ge_step(i), c->out.va,
+				    c->out.map);
 		igt_assert_f(bad == 0, "VRAM object %d: %llu elements wrong (GPU)\n", i,
 			     (unsigned long long)bad);
 		vt_bo_destroy(&bos[i]);
 	}
 	vt_unmap(svm, size);
-	gpu_close(&c);
+	gpu_close(c);
 	small_vram_end();
 }
 
@@ -1765,10 +1669,10 @@ igt_main
 		uint64_t v;
 		int fd;
 
-		num_gpus = vt_require_gpus(paths, MAX_GPUS, 1);
-		fd = vt_open(paths[0]);
+		vt_svm_gpus_require(1);
+		fd = vt_open(vt_paths[0]);
 		vt_require_svm_vram(fd);
-		igt_require_f(vt_svm_counter(paths[0], "faults", &v),
+		igt_require_f(vt_svm_counter(vt_paths[0], "faults", &v),
 			      "no per-process counters in debugfs vsvm_svm\n");
 		igt_info("GPU 0: %s VRAM\n",
 			 vt_vram_coherent(fd) ? "device-coherent" : "device-private");
@@ -1778,102 +1682,119 @@ igt_main
 	igt_describe("SET_ATTR PREFETCH_LOC moves data to VRAM; GPU and CPU use it.");
 	igt_subtest("basic-vram") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "basic-vram");
+		vt_ctx_reap();
 		test_basic_vram();
 	}
 
 	igt_describe("Attribute splits and munmap of a VRAM range keep the rest right.");
 	igt_subtest("split-vram-range") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "split-vram-range");
+		vt_ctx_reap();
 		test_split_vram_range();
 	}
 
 	igt_describe("Prefetch to SYSMEM moves VRAM data back, exactly.");
 	igt_subtest("prefetch-sysmem") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "prefetch-sysmem");
+		vt_ctx_reap();
 		test_prefetch_sysmem();
 	}
 
 	igt_describe("The CPU reads back what the GPU wrote into VRAM.");
 	igt_subtest("migrate-cpu-readback") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "migrate-cpu-readback");
+		vt_ctx_reap();
 		test_migrate_cpu_readback();
 	}
 
 	igt_describe("ACCESS_IN_PLACE and defaults map in place; ACCESS migrates.");
 	igt_subtest("access-in-place") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "access-in-place");
+		vt_ctx_reap();
 		test_access_in_place();
 	}
 
 	igt_describe("CPU faults on VRAM data move granularity-sized blocks.");
 	igt_subtest("granularity") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "granularity");
+		vt_ctx_reap();
 		test_granularity();
 	}
 
 	igt_describe("A 64 MiB buffer migrates to VRAM and back intact.");
 	igt_subtest("large-buffer") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "large-buffer");
+		vt_ctx_reap();
 		test_large_buffer();
 	}
 
 	igt_describe("GPU faults follow PREFERRED_LOC, ACCESS and GPU_READ_MOSTLY.");
 	igt_subtest("policy") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "policy");
+		vt_ctx_reap();
 		test_policy();
 	}
 
 	igt_describe("CPU, GPU and prefetch threads race on one buffer: no data lost.");
 	igt_subtest("migrate-races") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "migrate-races");
+		vt_ctx_reap();
 		test_migrate_races();
 	}
 
 	igt_describe("File-backed mappings stay in system memory.");
 	igt_subtest("file-backed") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "file-backed");
+		vt_ctx_reap();
 		test_file_backed();
 	}
 
 	igt_describe("Half prefetched, half faulted in; untouched pages are zeroed.");
 	igt_subtest("prefault-partial") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "prefault-partial");
+		vt_ctx_reap();
 		test_prefault_partial();
 	}
 
 	igt_describe("A process exiting with SVM data in VRAM frees the VRAM.");
 	igt_subtest("exit-frees-vram") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "exit-frees-vram");
+		vt_ctx_reap();
 		test_exit_frees_vram();
 	}
 
 	igt_describe("A forked child reads VRAM data; the faults count for the parent.");
 	igt_subtest("fork-child-fault") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "fork-child-fault");
+		vt_ctx_reap();
 		test_fork_child_fault();
 	}
 
 	igt_describe("48 MiB of 1 MiB ranges prefetched into 32 MiB of VRAM.");
 	igt_subtest("overcommit-ranges") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "overcommit-ranges");
+		vt_ctx_reap();
 		test_overcommit_ranges();
 	}
 
 	igt_describe("One 64 MiB range prefetched into 32 MiB of VRAM.");
 	igt_subtest("overcommit-giant") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "overcommit-giant");
+		vt_ctx_reap();
 		test_overcommit_giant();
 	}
 
 	igt_describe("64 waves faulting at once over three times the VRAM.");
 	igt_subtest("overcommit-many-waves") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "overcommit-many-waves");
+		vt_ctx_reap();
 		test_overcommit_many_waves();
 	}
 
 	igt_describe("SVM pieces and VRAM buffer objects evict each other intact.");
 	igt_subtest("svm-gem-evict") {
 		igt_set_timeout(SUBTEST_TIMEOUT, "svm-gem-evict");
+		vt_ctx_reap();
 		test_svm_gem_evict();
 	}
 }

@@ -944,9 +944,9 @@ void vt_unmap(void *p, uint64_t size)
 		     (unsigned long long)size, strerror(errno));
 }
 
-void *vt_map_aligned(uint64_t size, int flags)
+void *vt_map_at(uint64_t size, uint64_t align, uint64_t offset, int flags)
 {
-	const uint64_t align = 2ULL << 20, len = size + align;
+	const uint64_t len = size + align;
 	uintptr_t p, a;
 	void *m;
 
@@ -954,12 +954,48 @@ void *vt_map_aligned(uint64_t size, int flags)
 	igt_assert_f(m != MAP_FAILED, "mmap of %llu bytes: %s\n", (unsigned long long)len,
 		     strerror(errno));
 	p = (uintptr_t)m;
-	a = (p + align - 1) & ~(align - 1);
+	a = ((p + align - 1) & ~(uintptr_t)(align - 1)) + offset;
+	if (a >= p + align)
+		a -= align;
 	if (a > p)
 		vt_unmap(m, a - p);
 	if (p + len > a + size)
 		vt_unmap((void *)(a + size), p + len - a - size);
 	return (void *)a;
+}
+
+void *vt_map_aligned(uint64_t size, int flags)
+{
+	return vt_map_at(size, VT_HUGE_SIZE, 0, flags);
+}
+
+void vt_madvise(void *p, uint64_t size, int advice)
+{
+	igt_assert_f(madvise(p, size, advice) == 0, "madvise(%p, %#llx, %d): %s\n", p,
+		     (unsigned long long)size, advice, strerror(errno));
+}
+
+void vt_mprotect(void *p, uint64_t size, int prot)
+{
+	igt_assert_f(mprotect(p, size, prot) == 0, "mprotect(%p, %#llx, %d): %s\n", p,
+		     (unsigned long long)size, prot, strerror(errno));
+}
+
+uint64_t vt_pattern_sum(uint64_t seed, uint64_t step, uint64_t n)
+{
+	/* n * (n - 1) / 2 without losing the bit the division needs */
+	uint64_t tri = n % 2 ? n * ((n - 1) / 2) : (n / 2) * (n - 1);
+
+	return n * seed + step * tri;
+}
+
+uint64_t vt_cpu_sum(const uint64_t *p, uint64_t n)
+{
+	uint64_t s = 0, i;
+
+	for (i = 0; i < n; i++)
+		s += p[i];
+	return s;
 }
 
 int vt_tmp_file(void)

@@ -271,6 +271,33 @@ void vt_require_svm_vram(int fd);
 void vt_unmap(void *p, uint64_t size);
 /* Anonymous read-write memory of @size bytes, 2 MiB aligned; @flags MAP_PRIVATE or MAP_SHARED. */
 void *vt_map_aligned(uint64_t size, int flags);
+
+/* The address @p as a GPU VA (SVM: the same number). */
+static inline uint64_t vt_va(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* Keep the compiler from caching memory the GPU may have written. */
+static inline void vt_gpu_barrier(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+/* Sum of seed + i * step over i in [0, n), mod 2^64. */
+uint64_t vt_pattern_sum(uint64_t seed, uint64_t step, uint64_t n);
+/* Sum of @n elements at @p, mod 2^64. */
+uint64_t vt_cpu_sum(const uint64_t *p, uint64_t n);
+/*
+ * Anonymous read-write memory (@flags MAP_PRIVATE or MAP_SHARED) of @size
+ * bytes at an address @offset past a multiple of @align (a power of two,
+ * @offset below it), asserting.
+ */
+void *vt_map_at(uint64_t size, uint64_t align, uint64_t offset, int flags);
+/* madvise() and mprotect(), asserting. */
+void vt_madvise(void *p, uint64_t size, int advice);
+void vt_mprotect(void *p, uint64_t size, int prot);
+
 /* An unnamed temporary file under /tmp (a regular file, not tmpfs if /tmp is not), asserting. */
 int vt_tmp_file(void);
 /* pwrite() seed + i * step for elements [first, first + n) of the file @fd, asserting. */
