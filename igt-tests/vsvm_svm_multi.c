@@ -29,9 +29,9 @@
  *              in VRAM frees it (vram_pages back within 2 s) without moving
  *              it. Subtests that need more GPUs than the module has reload
  *              it with num_gpus=4 vram_size=64M (3 or 4 GPUs) or
- *              num_gpus=8 vram_size=32M (after $VSVM_MODULE_PARAMS, so the
- *              VRAM mode stays) and the test loads the defaults again at
- *              the end.
+ *              num_gpus=8 vram_size=32M, and job_timeout_ms=60000 (after
+ *              $VSVM_MODULE_PARAMS, so the VRAM mode stays) and the test
+ *              loads the defaults again at the end.
  * Category: Core
  * Mega feature: General Core features
  * Sub-category: Memory management
@@ -181,10 +181,14 @@ IGT_TEST_DESCRIPTION("Shared virtual memory on several GPUs and GPU atomics on s
 /*
  * Reloads for more GPUs: 4 x 64 MiB and 8 x 32 MiB of VRAM fit the 768 MiB
  * reservation of the coherent pass (GPU i at vram_phys + i * vram_size) and
- * the guest's memory; the subtests use at most 8 MiB per GPU.
+ * the guest's memory; the subtests use at most 8 MiB per GPU. The job
+ * timeout is the host's wait (VT_DISPATCH_TIMEOUT_MS): under TCG, with four
+ * threads moving the same pages between GPUs, a dispatch that keeps faulting
+ * took up to 6.8 s on a host building a kernel, and once more than the
+ * default 10 s with three VMs on its two cores; no subtest here wants a hang.
  */
-#define PARAMS_4_GPUS "num_gpus=4 vram_size=64M"
-#define PARAMS_8_GPUS "num_gpus=8 vram_size=32M"
+#define PARAMS_4_GPUS "num_gpus=4 vram_size=64M job_timeout_ms=60000"
+#define PARAMS_8_GPUS "num_gpus=8 vram_size=32M job_timeout_ms=60000"
 
 /* vram-to-vram-ring has a context open on each of MAX_GPUS GPUs */
 _Static_assert(MAX_GPUS <= VT_MAX_CTX, "more GPUs than contexts");
@@ -1335,12 +1339,23 @@ struct cp_state {
 	atomic_ullong bad;	/* wrong elements and checksums seen */
 };
 
+/* One thread of concurrent-prefetch; @max_ns: its longest prefetch or dispatch */
 struct cp_thread {
 	struct cp_state *s;
 	int idx;
 	int rounds;
+	int64_t max_ns;
 	pthread_t thread;
 };
+
+/* Record how long a call that began at @start took in @t->max_ns */
+static void cp_timed(struct cp_thread *t, int64_t start)
+{
+	int64_t ns = vt_now_ns() - start;
+
+	if (ns > t->max_ns)
+		t->max_ns = ns;
+}
 
 static void cp_error(struct cp_state *s, int ret)
 {
@@ -1363,7 +1378,10 @@ static void *cp_prefetch_fn(void *arg)
 		uint64_t off = r % 3 ? (uint64_t)((r + t->idx) % 3) * MIB : 0;
 		uint64_t len = r % 3 ? 2 * MIB : CP_SIZE;
 
+		int64_t start = vt_now_ns();
+
 		cp_error(s, vsvm_svm_prefetch(c->fd, (char *)s->buf + off, len, loc, 0, 0));
+		cp_timed(t, start);
 		t->rounds++;
 	}
 	return NULL;
@@ -1375,17 +1393,22 @@ static void *cp_gpu_reader_fn(void *arg)
 	struct cp_state *s = t->s;
 	struct vt_ctx *c = s->g[t->idx];
 	const uint64_t n = elems(CP_SIZE), sum = vt_pattern_sum(s->seed, 1, n);
+	int64_t start;
 	uint64_t out;
 	int ret;
 
 	do {
+		start = vt_now_ns();
 		ret = gpu_try(c, VSVM_KERNEL_VERIFY, n,
 			      (uint64_t[6]){ vt_va(s->buf), s->seed, 1, c->out.va }, &out);
+		cp_timed(t, start);
 		if (ret)
 			break;
 		s->bad += out;
+		start = vt_now_ns();
 		ret = gpu_try(c, VSVM_KERNEL_CHECKSUM, n, (uint64_t[6]){ vt_va(s->buf), c->out.va },
 			      &out);
+		cp_timed(t, start);
 		if (ret)
 			break;
 		s->bad += out != sum;
@@ -1418,6 +1441,7 @@ static void test_concurrent_prefetch(void)
 	struct cp_thread pf[CP_PREFETCHERS], rd[CP_GPU_READERS], cpu;
 	struct cp_state s = { .seed = 0xc0c0000 };
 	struct drm_vsvm_svm_counters now;
+	int64_t start, pf_ns = 0;
 	int i;
 
 	need_gpus(3);
@@ -1432,18 +1456,26 @@ static void test_concurrent_prefetch(void)
 		rd[i] = (struct cp_thread){ .s = &s, .idx = i };
 		igt_assert_eq(pthread_create(&rd[i].thread, NULL, cp_gpu_reader_fn, &rd[i]), 0);
 	}
+	start = vt_now_ns();
 	for (i = 0; i < CP_PREFETCHERS; i++) {
 		pf[i] = (struct cp_thread){ .s = &s, .idx = i };
 		igt_assert_eq(pthread_create(&pf[i].thread, NULL, cp_prefetch_fn, &pf[i]), 0);
 	}
-	for (i = 0; i < CP_PREFETCHERS; i++)
+	for (i = 0; i < CP_PREFETCHERS; i++) {
 		igt_assert_eq(pthread_join(pf[i].thread, NULL), 0);
+		pf_ns = pf[i].max_ns > pf_ns ? pf[i].max_ns : pf_ns;
+	}
 	atomic_store(&s.stop, true);
+	igt_info("prefetches done after %lld ms, the longest %lld ms\n",
+		 (long long)((vt_now_ns() - start) / NSEC_PER_MSEC), (long long)(pf_ns / NSEC_PER_MSEC));
 	for (i = 0; i < CP_GPU_READERS; i++)
 		igt_assert_eq(pthread_join(rd[i].thread, NULL), 0);
 	igt_assert_eq(pthread_join(cpu.thread, NULL), 0);
-	igt_info("%d prefetches; GPU reader rounds %d and %d, CPU reader rounds %d\n",
-		 CP_PREFETCHERS * CP_ROUNDS, rd[0].rounds, rd[1].rounds, cpu.rounds);
+	igt_info("%d prefetches; GPU reader rounds %d and %d (longest dispatch %lld and %lld ms), "
+		 "CPU reader rounds %d\n",
+		 CP_PREFETCHERS * CP_ROUNDS, rd[0].rounds, rd[1].rounds,
+		 (long long)(rd[0].max_ns / NSEC_PER_MSEC), (long long)(rd[1].max_ns / NSEC_PER_MSEC),
+		 cpu.rounds);
 	igt_assert_f(atomic_load(&s.error) == 0, "a concurrent prefetch or dispatch failed: %s\n",
 		     strerror(-atomic_load(&s.error)));
 	igt_assert_eq_u64(atomic_load(&s.bad), 0);
