@@ -745,15 +745,6 @@ static void test_hang_timeout(void)
 #define STORM_PAGES 8
 #define WAVE_ITEMS 1024
 
-/* A vsvm_hw debugfs counter of GPU 0 */
-static uint64_t hw_counter(const char *key)
-{
-	uint64_t v = 0;
-
-	igt_assert_f(vt_debugfs_value(paths[0], "vsvm_hw", key, &v), "no %s in vsvm_hw\n", key);
-	return v;
-}
-
 /*
  * GATHER indices: wave w's work items read the pages w * STORM_PAGES .. + 7
  * of the source in order, WAVE_ITEMS / STORM_PAGES items per page.
@@ -806,12 +797,12 @@ static void test_fault_storm(void)
 	igt_assert_eq_u64(vt_gpu_checksum(fd, q, vt_va(idx), n, out.va, out.map), sum);
 	vt_run(fd, q, VSVM_KERNEL_FILL, n, (uint64_t[6]){ vt_va(dst), 0 });
 
-	faults = hw_counter("faults");
-	overflows = hw_counter("ih_overflows");
+	faults = vt_hw_counter(paths[0], "faults");
+	overflows = vt_hw_counter(paths[0], "ih_overflows");
 	vt_run(fd, q, VSVM_KERNEL_GATHER, n, (uint64_t[6]){ vt_va(dst), vt_va(src), vt_va(idx) });
 	vt_gpu_barrier();
-	faults = hw_counter("faults") - faults;
-	overflows = hw_counter("ih_overflows") - overflows;
+	faults = vt_hw_counter(paths[0], "faults") - faults;
+	overflows = vt_hw_counter(paths[0], "ih_overflows") - overflows;
 	igt_info("%llu fault entries for %llu pages, %llu dropped\n", (unsigned long long)faults,
 		 (unsigned long long)pages, (unsigned long long)overflows);
 	for (i = 0; i < n; i++)

@@ -369,23 +369,14 @@ static bool pid_counter(int gpu, int pid, const char *name, uint64_t *v)
 	return vt_debugfs_value(vt_paths[gpu], "vsvm_svm", key, v);
 }
 
-static uint64_t hw_counter(int gpu, const char *key)
-{
-	uint64_t v = 0;
-
-	igt_assert_f(vt_debugfs_value(vt_paths[gpu], "vsvm_hw", key, &v),
-		     "debugfs vsvm_hw of GPU %d has no %s\n", gpu, key);
-	return v;
-}
-
 /* TLB misses of a VERIFY pass (which must find no mismatch) through @c's VM */
 static uint64_t verify_misses(struct ctx *c, const void *buf, uint64_t n, uint64_t seed,
 			      uint64_t step)
 {
-	uint64_t before = hw_counter(c->gpu, "tlb_misses");
+	uint64_t before = vt_hw_counter(vt_paths[c->gpu], "tlb_misses");
 
 	igt_assert_eq_u64(gpu_verify(c, buf, n, seed, step), 0);
-	return hw_counter(c->gpu, "tlb_misses") - before;
+	return vt_hw_counter(vt_paths[c->gpu], "tlb_misses") - before;
 }
 
 /* ---- anon-read --------------------------------------------------------------------------- */

@@ -310,20 +310,6 @@ static int gpu_index(uint32_t gpu_id)
 	return -1;
 }
 
-/* A gpu_id no GPU has (12345 unless it is taken). */
-static uint32_t unknown_gpu_id(void)
-{
-	uint32_t id = 12345;
-	int g;
-
-	for (g = 0; g < vt_num_gpus; g++)
-		if (vt_gpu_ids[g] == id) {
-			id++;
-			g = -1;
-		}
-	return id;
-}
-
 /* ---- process memory -------------------------------------------------------------------------- */
 
 /* A private anonymous buffer at an aligned address inside a larger mapping. */
@@ -1208,7 +1194,7 @@ static void check_closed_gpu(void)
 
 static void test_bad_args(void)
 {
-	const uint32_t bad_id = unknown_gpu_id();
+	const uint32_t bad_id = vt_unknown_gpu_id();
 	const struct {
 		const char *what;
 		uint32_t type, value;

@@ -1096,20 +1096,6 @@ static void test_prefetch_async(void)
 
 /* ---- prefetch-bad-args ------------------------------------------------------------------- */
 
-/* A gpu_id no GPU has (12345 unless it is taken). */
-static uint32_t unknown_gpu_id(void)
-{
-	uint32_t id = 12345;
-	int g;
-
-	for (g = 0; g < vt_num_gpus; g++)
-		if (vt_gpu_ids[g] == id) {
-			id++;
-			g = -1;
-		}
-	return id;
-}
-
 /* One prefetch with a bad field */
 struct bad_case {
 	const char *what;
@@ -1142,7 +1128,7 @@ static void test_prefetch_bad_args(void)
 	const uint64_t S = HUGE, P = PAGE, n = elems(S);
 	struct vt_ctx *c = mig_ctx_open(0);
 	uint64_t *buf, *around, *pfn, *holes, used0, T, B;
-	uint32_t id = c->gpu_id, bad_id = unknown_gpu_id(), h, gem, h2;
+	uint32_t id = c->gpu_id, bad_id = vt_unknown_gpu_id(), h, gem, h2;
 	/* without VSVM_CAP_SVM_VRAM a prefetch only maps */
 	const int64_t v = vt_svm_vram(c->fd);
 	struct mig m;

@@ -34,6 +34,19 @@ int vt_svm_gpus_require(int min)
 	return vt_num_gpus;
 }
 
+uint32_t vt_unknown_gpu_id(void)
+{
+	uint32_t id = 12345;
+	int g;
+
+	for (g = 0; g < vt_num_gpus; g++)
+		if (vt_gpu_ids[g] == id) {
+			id++;
+			g = -1;
+		}
+	return id;
+}
+
 bool vt_svm_debugfs(int gpu)
 {
 	const char *node = strrchr(vt_paths[gpu], '/');

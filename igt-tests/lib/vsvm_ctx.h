@@ -54,6 +54,9 @@ struct vt_ctx {
  */
 int vt_svm_gpus_require(int min);
 
+/* A gpu_id that none of vt_gpu_ids[] is (12345 unless it is taken). */
+uint32_t vt_unknown_gpu_id(void);
+
 /* Whether debugfs dri/<minor>/vsvm_svm of GPU @gpu is readable (root, debugfs). */
 bool vt_svm_debugfs(int gpu);
 

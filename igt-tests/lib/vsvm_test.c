@@ -881,6 +881,15 @@ bool vt_debugfs_value(const char *path, const char *name, const char *key, uint6
 	return false;
 }
 
+uint64_t vt_hw_counter(const char *path, const char *key)
+{
+	uint64_t v = 0;
+
+	igt_assert_f(vt_debugfs_value(path, "vsvm_hw", key, &v),
+		     "debugfs vsvm_hw of %s has no %s\n", path, key);
+	return v;
+}
+
 bool vt_svm_counter(const char *path, const char *name, uint64_t *value)
 {
 	char key[96];

@@ -246,6 +246,8 @@ bool vt_debugfs_mem(const char *path, const char *key, uint64_t *value);
  * @name of the GPU (e.g. "vsvm_hw"); false if missing.
  */
 bool vt_debugfs_value(const char *path, const char *name, const char *key, uint64_t *value);
+/* A counter of debugfs vsvm_hw (the hardware's) of the GPU at @path, asserting it is there. */
+uint64_t vt_hw_counter(const char *path, const char *key);
 
 /**
  * vt_svm_counter - a counter of this process on one GPU, from debugfs vsvm_svm
