@@ -45,6 +45,17 @@
  * Description: vsvm-demo --quick tells its story on two GPUs and exits with
  *              0.
  *
+ * SUBTEST: workloads-bad-args
+ * Description: vsvm-workloads exits with 2 for zero repetitions, a zero
+ *              size, both --footprint and --size, a GPU index out of range,
+ *              an unknown or empty workload or mode name, an unknown option
+ *              and a stray argument, and with 1 and a message for GPU 15,
+ *              a valid index that the module (at most 8 GPUs) never has.
+ *
+ * SUBTEST: demo-bad-args
+ * Description: vsvm-demo exits with 2 for an unknown option and a stray
+ *              argument.
+ *
  * SUBTEST: concurrent
  * Description: vsvm-bench -q (touch and attr groups) and vsvm-workloads
  *              --quick (bfs, pointer-chase, stream-triad) run at the same
@@ -318,6 +329,37 @@ static void test_demo_quick(void)
 	restore_default();
 }
 
+static void test_workloads_bad_args(void)
+{
+	const char *const *const bad[] = {
+		(const char *const[]){ "-r", "0", NULL },
+		(const char *const[]){ "--size", "0", NULL },
+		(const char *const[]){ "--footprint", "10", "--size", "4", NULL },
+		(const char *const[]){ "--gpu", "99", NULL },
+		(const char *const[]){ "--only", "nonsense", NULL },
+		(const char *const[]){ "--only", "bfs,", NULL },
+		(const char *const[]){ "--only", ",bfs", NULL },
+		(const char *const[]){ "--mode", "on,,off", NULL },
+		(const char *const[]){ "--mode", "sometimes", NULL },
+		(const char *const[]){ "--bogus", NULL },
+		(const char *const[]){ "stray", NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		tool_expect(&workloads, bad[i], 2);
+	/* a valid index (up to VSVM_MAX_DEVICES - 1 = 15) that no module has: at most 8 GPUs */
+	tool_expect(&workloads, (const char *const[]){ "--quick", "--gpu", "15", NULL }, 1);
+	igt_assert_f(strstr(workloads.buf, "no vsvm GPU 15"), "no message in:\n%s\n",
+		     workloads.buf);
+}
+
+static void test_demo_bad_args(void)
+{
+	tool_expect(&demo, (const char *const[]){ "--bogus", NULL }, 2);
+	tool_expect(&demo, (const char *const[]){ "stray", NULL }, 2);
+}
+
 static void test_concurrent(void)
 {
 	int rb, rw;
@@ -362,6 +404,20 @@ igt_main
 		igt_require_f(tool_find(&demo, "vsvm-demo"), "no vsvm-demo\n");
 		igt_set_timeout(TOOL_TIMEOUT, "vsvm-demo");
 		test_demo_quick();
+	}
+
+	igt_describe("vsvm-workloads rejects bad options and a missing GPU.");
+	igt_subtest("workloads-bad-args") {
+		igt_require_f(tool_find(&workloads, "vsvm-workloads"), "no vsvm-workloads\n");
+		igt_set_timeout(TOOL_TIMEOUT, "vsvm-workloads");
+		test_workloads_bad_args();
+	}
+
+	igt_describe("vsvm-demo rejects bad options.");
+	igt_subtest("demo-bad-args") {
+		igt_require_f(tool_find(&demo, "vsvm-demo"), "no vsvm-demo\n");
+		igt_set_timeout(TOOL_TIMEOUT, "vsvm-demo");
+		test_demo_bad_args();
 	}
 
 	igt_describe("vsvm-bench and vsvm-workloads share the GPU.");

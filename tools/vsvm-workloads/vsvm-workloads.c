@@ -1576,11 +1576,12 @@ static void usage(FILE *out)
 static unsigned int parse_list(char *list, bool workload)
 {
 	unsigned int mask = 0, hit;
-	char *save, *tok;
 	size_t i, n = workload ? ARRAY_SIZE(workloads) : NUM_MODES;
+	char *tok;
 	bool same;
 
-	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep: an empty name (",bfs", "bfs,,stencil", "bfs,") matches nothing */
+	while ((tok = strsep(&list, ","))) {
 		hit = 0;
 		for (i = 0; i < n; i++) {
 			if (workload)
